@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Per-CPU statistics blocks and their consistent snapshots.
+ *
+ * A hook keeps its counters in one per-CPU block whose first member is a
+ * struct pvtrace_sync. Writers only ever touch their own CPU's block, with
+ * CPU-local read-modify-writes (no locks, no atomics across CPUs), between
+ * pvtrace_write_begin() and pvtrace_write_end(). Readers copy one CPU's
+ * block at a time and retry while a writer was inside the bracket, then
+ * fold the copies together: the sum across CPUs is made only when read.
+ *
+ * Why two counters and not a seqcount: writers nest (an NMI can record in
+ * the middle of a hypercall's update on the same CPU), and with a single
+ * sequence count a nested writer turns an odd count even in the middle of
+ * the outer update. Counting entries and exits separately, a reader knows
+ * no writer is inside exactly when enter == exit, and that none came in
+ * while it copied when enter has not moved.
+ */
+#ifndef _PVTRACE_STATS_H
+#define _PVTRACE_STATS_H
+
+#include <linux/types.h>
+#include <linux/percpu.h>
+#include <linux/preempt.h>
+
+/**
+ * struct pvtrace_sync - write bracket of one CPU's statistics block
+ * @enter: writers that entered the bracket on this CPU
+ * @exit: writers that left it
+ */
+struct pvtrace_sync {
+	u64 enter;
+	u64 exit;
+};
+
+/*
+ * Open the write bracket on this CPU. Disables preemption (notrace, no
+ * lock, usable in NMI and with RCU not watching) so that the whole update
+ * lands in one CPU's block.
+ */
+static __always_inline void pvtrace_write_begin(struct pvtrace_sync __percpu *s)
+{
+	preempt_disable_notrace();
+	this_cpu_inc(s->enter);
+	smp_wmb();	/* enter is visible before the data it guards */
+}
+
+static __always_inline void pvtrace_write_end(struct pvtrace_sync __percpu *s)
+{
+	smp_wmb();	/* the data is visible before exit */
+	this_cpu_inc(s->exit);
+	preempt_enable_notrace();
+}
+
+/**
+ * struct pvtrace_stats - a per-CPU statistics block and how to fold it
+ * @pcpu: the per-CPU blocks; each begins with a struct pvtrace_sync
+ * @size: size of one CPU's block in bytes
+ * @fold: adds the snapshot @src into @dst (both of @size bytes)
+ */
+struct pvtrace_stats {
+	void __percpu *pcpu;
+	size_t size;
+	void (*fold)(void *dst, const void *src);
+};
+
+int pvtrace_stats_init(struct pvtrace_stats *st, size_t size, size_t align,
+		       void (*fold)(void *dst, const void *src));
+void pvtrace_stats_destroy(struct pvtrace_stats *st);
+void pvtrace_stats_read_cpu(const struct pvtrace_stats *st, unsigned int cpu,
+			    void *dst);
+int pvtrace_stats_read_sum(const struct pvtrace_stats *st, void *dst);
+u64 pvtrace_stats_torn_reads(void);
+
+#endif /* _PVTRACE_STATS_H */
