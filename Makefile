@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# User-facing targets. The module itself is described in Kbuild.
+#
+#   make                 build pvtrace.ko for the running kernel
+#   make KDIR=<dir>      ... for the kernel build tree <dir>
+#   make demo            boot the Xen lab, load pvtrace, show what it sees
+#   make test            every test layer; last line "N passed, N failed"
+#   make unit            userspace unit tests (ASan + UBSan)
+#   make style           checkpatch --strict on every source file
+#   make sparse          sparse (C=2) over the module
+#   make install         install into /lib/modules/<kernel>/updates
+#   make dkms-install    register the source with DKMS
+
+KVER ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KVER)/build
+BASE_VERSION := 0.1.0
+GIT_REV := $(shell git -C $(CURDIR) rev-parse --short HEAD 2>/dev/null)
+VERSION ?= $(BASE_VERSION)$(if $(GIT_REV),+g$(GIT_REV))
+KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) PVTRACE_VERSION=$(VERSION)
+DKMS_DEST := /usr/src/pvtrace-$(BASE_VERSION)
+
+all: module
+
+module:
+	$(KMAKE) modules
+
+sparse:
+	$(KMAKE) C=2 modules
+
+clean:
+	$(KMAKE) clean
+	$(MAKE) -C selftests/unit clean
+
+install: module
+	$(KMAKE) INSTALL_MOD_DIR=updates modules_install
+	depmod -a $(KVER)
+
+dkms-install:
+	rm -rf $(DKMS_DEST)
+	mkdir -p $(DKMS_DEST)
+	cp -r Kbuild Makefile dkms.conf module include debugfs $(DKMS_DEST)/
+	dkms add -m pvtrace -v $(BASE_VERSION)
+	dkms build -m pvtrace -v $(BASE_VERSION) -k $(KVER)
+	dkms install -m pvtrace -v $(BASE_VERSION) -k $(KVER)
+
+unit:
+	$(MAKE) -C selftests/unit run
+
+style:
+	scripts/checkpatch.sh
+
+test:
+	scripts/test.sh
+
+demo:
+	scripts/lab/demo.sh
+
+.PHONY: all module sparse clean install dkms-install unit style test demo

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every difference between the kernel lines pvtrace builds for (Debian
+ * 6.1 and 6.12 at least) lives here, and only here: core code calls the
+ * pvtrace_*() wrappers below and never tests a kernel version itself.
+ * Each branch names the upstream change that made it necessary.
+ *
+ * Force-included into every object by Kbuild.
+ */
+#ifndef _PVTRACE_COMPAT_H
+#define _PVTRACE_COMPAT_H
+
+#include <linux/version.h>
+
+#endif /* _PVTRACE_COMPAT_H */

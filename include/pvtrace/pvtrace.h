@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the parts of pvtrace offer each other. Each hook and each core
+ * piece lives in its own file under module/; debugfs/ only presents.
+ */
+#ifndef _PVTRACE_H
+#define _PVTRACE_H
+
+#include <linux/types.h>
+
+#include <pvtrace/env.h>
+#include <pvtrace/hist.h>
+#include <pvtrace/stats.h>
+
+#ifndef PVTRACE_VERSION
+#define PVTRACE_VERSION "0.1.0"
+#endif
+
+struct seq_file;
+
+/* module/main.c: decided at load, constant afterwards. */
+extern struct pvtrace_env pvtrace_env;
+
+/* module/selftest.c: the core's self-test, run at load with selftest=1. */
+struct pvtrace_selftest_block {
+	struct pvtrace_sync sync;
+	struct pvtrace_hist hist;
+};
+
+int pvtrace_selftest_run(void);
+void pvtrace_selftest_exit(void);
+const struct pvtrace_stats *pvtrace_selftest_stats(void);
+
+/* debugfs/debugfs.c */
+void pvtrace_debugfs_init(void);
+void pvtrace_debugfs_exit(void);
+
+/* debugfs/format.c: the record formats of Documentation/ABI. */
+void pvtrace_seq_header(struct seq_file *m, const char *columns);
+void pvtrace_seq_hist(struct seq_file *m, const char *key,
+		      const struct pvtrace_hist *h);
+
+#endif /* _PVTRACE_H */
