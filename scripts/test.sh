@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# make test: every test layer, on a fresh Debian 12 machine as root.
+#   1. set-up (apt packages, kernel images and headers, Xen; cached)
+#   2. userspace unit tests (ASan + UBSan)
+#   3. checkpatch --strict
+#   4. the module for both kernel lines: W=1 warning-free, sparse clean
+#   5. the lab matrix: Xen PV and PVH dom0 on both lines, and plain QEMU
+# Every check prints one "PASS: name" / "FAIL: name" / "SKIP: name" line;
+# the last line is "N passed, N failed". Exit status 0 iff nothing failed.
+set -uo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=${PVTRACE_BUILD:-$repo/build}
+log=$build/test.log
+mkdir -p "$build"
+: >"$log"
+
+# result STATUS NAME: one result line, into the log as well.
+result() {
+	echo "$1: $2" | tee -a "$log"
+}
+
+# run_check NAME CMD...: a check that passes when CMD exits 0; its output
+# is shown only when it fails.
+run_check() {
+	local name=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		result PASS "$name"
+	else
+		printf '%s\n' "$out" | tail -n 40 | sed 's/^/    /'
+		result FAIL "$name"
+	fi
+}
+
+# tap_results PREFIX: TAP on stdin to result lines.
+tap_results() {
+	local prefix=$1 line
+	while IFS= read -r line; do
+		case $line in
+		"ok "*"# SKIP"*) result SKIP "$prefix/${line#ok }" ;;
+		"ok "*) result PASS "$prefix/${line#ok }" ;;
+		"not ok "*) result FAIL "$prefix/${line#not ok }" ;;
+		"# "*) echo "$line" ;;
+		esac
+	done
+}
+
+echo "== set-up"
+if ! "$repo/scripts/lab/setup.sh"; then
+	result FAIL "setup: scripts/lab/setup.sh"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+# shellcheck source=/dev/null
+. "${PVTRACE_CACHE:-/var/cache/pvtrace-lab}/kernels.env"
+
+echo "== unit tests"
+for t in hist_test env_test format_test parse_test; do
+	if ! make -s -C "$repo/selftests/unit" "build/$t" >"$build/unit-$t.log" 2>&1; then
+		cat "$build/unit-$t.log"
+		result FAIL "unit/$t: build"
+		continue
+	fi
+	out=$("$repo/selftests/unit/build/$t" 2>&1)
+	rc=$?
+	printf '%s\n' "$out" | tap_results "unit/$t"
+	if [ $rc -ne 0 ] && ! printf '%s\n' "$out" | grep -q '^not ok'; then
+		printf '%s\n' "$out" | tail -n 20 | sed 's/^/    /'
+		result FAIL "unit/$t: exited $rc (sanitizer report?)"
+	fi
+done
+
+echo "== style"
+run_check "style: checkpatch --strict" "$repo/scripts/checkpatch.sh"
+
+echo "== builds"
+for k in "$K61" "$K612"; do
+	run_check "build: $k W=1 warning-free" "$repo/scripts/lab/build-module.sh" "$k"
+	run_check "build: $k sparse (C=2) clean" \
+		env PVTRACE_BUILD="$build/sparse" PVTRACE_MAKE_ARGS="C=2" \
+		"$repo/scripts/lab/build-module.sh" "$k"
+done
+run_check "build: in-guest pvtrace-check (static)" make -s -C "$repo/selftests/guest"
+
+echo "== lab"
+"$repo/scripts/lab/matrix.sh" 2>&1 | tee "$build/lab.log"
+grep -E '^(PASS|FAIL|SKIP): ' "$build/lab.log" >>"$log" ||
+	result FAIL "lab: the matrix produced no results"
+
+passed=$(grep -c '^PASS: ' "$log")
+failed=$(grep -c '^FAIL: ' "$log")
+skipped=$(grep -c '^SKIP: ' "$log")
+if [ "$failed" -gt 0 ]; then
+	echo "== failures"
+	grep '^FAIL: ' "$log"
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
