@@ -13,14 +13,15 @@ pkg=${PVTRACE_CHECKPATCH_PKG:-linux-source-6.12}
 dir=$cache/checkpatch/$pkg
 
 fetch() {
-	local deb tmp
+	local debs deb tmp
 	mkdir -p "$cache/debs" "$dir"
-	deb=$(ls "$cache"/debs/"$pkg"_*.deb 2>/dev/null | tail -n 1 || true)
-	if [ -z "$deb" ]; then
+	debs=("$cache"/debs/"$pkg"_*.deb)
+	if [ ! -f "${debs[0]}" ]; then
 		(cd "$cache/debs" && apt-get download "$pkg" >/dev/null 2>&1) ||
 			{ apt-get update >/dev/null && (cd "$cache/debs" && apt-get download "$pkg" >/dev/null); }
-		deb=$(ls "$cache"/debs/"$pkg"_*.deb | tail -n 1)
+		debs=("$cache"/debs/"$pkg"_*.deb)
 	fi
+	deb=${debs[-1]}
 	tmp=$(mktemp -d)
 	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" --wildcards './usr/src/linux-source-*.tar.xz'
 	tar -xJf "$tmp"/usr/src/linux-source-*.tar.xz -C "$tmp" --strip-components=1 \
