@@ -1,0 +1,32 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# make demo, inside the guest: load pvtrace, run a short workload, show
+# every file pvtrace offers. The host prints what lies between the markers.
+PVTRACE_KO=${PVTRACE_KO:-/pvtrace.ko}
+D=/sys/kernel/debug/pvtrace
+
+echo "##PVTRACE-DEMO-BEGIN"
+echo "guest: $(uname -r), $(grep -c '^processor' /proc/cpuinfo) vCPUs, hypervisor: $(cat /sys/hypervisor/type 2>/dev/null || echo none)"
+echo
+echo "\$ insmod pvtrace.ko selftest=1"
+insmod "$PVTRACE_KO" selftest=1 || echo "(insmod failed: $?)"
+dmesg | grep 'pvtrace:' | sed 's/^/  /'
+echo
+echo "workload: 200 reads of /sys/hypervisor/version, a walk of /sys, 8 MB through a pipe"
+i=0
+while [ $i -lt 200 ]; do
+	cat /sys/hypervisor/version/major /sys/hypervisor/version/minor >/dev/null 2>&1
+	i=$((i + 1))
+done
+find /sys -maxdepth 4 >/dev/null 2>&1
+dd if=/dev/zero bs=64k count=128 2>/dev/null | cat >/dev/null
+for f in version summary selftest_cpus selftest_hist; do
+	[ -f "$D/$f" ] || continue
+	echo
+	echo "\$ cat $D/$f"
+	cat "$D/$f"
+done
+echo
+echo "\$ rmmod pvtrace"
+rmmod pvtrace && echo "unloaded; $D exists: $([ -e $D ] && echo yes || echo no)"
+echo "##PVTRACE-DEMO-END"

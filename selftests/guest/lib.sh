@@ -1,0 +1,63 @@
+# SPDX-License-Identifier: GPL-2.0
+# TAP helpers for the in-guest tests (busybox sh). Source, then:
+#   tap_plan N; tap_ok COND DESC...; tap_skip DESC REASON; tap_done
+# Environment from /init: PVTRACE_KO, PVTRACE_EXPECT_TYPE,
+# PVTRACE_EXPECT_INITIAL.
+
+PVTRACE_KO=${PVTRACE_KO:-/pvtrace.ko}
+PVT_DIR=/sys/kernel/debug/pvtrace
+PVT_CHECK=${PVT_CHECK:-$(dirname "$0")/../bin/pvtrace-check}
+_tap_n=0
+_tap_failed=0
+
+tap_plan() {
+	echo "TAP version 13"
+	echo "1..$1"
+}
+
+# Whole script skipped, e.g. on the bare-metal refusal boot.
+tap_skip_all() {
+	echo "TAP version 13"
+	echo "1..0 # SKIP $*"
+	exit 0
+}
+
+# tap_ok STATUS DESC: STATUS is an exit status (0 = pass).
+tap_ok() {
+	_st=$1
+	shift
+	_tap_n=$((_tap_n + 1))
+	if [ "$_st" -eq 0 ]; then
+		echo "ok $_tap_n - $*"
+	else
+		echo "not ok $_tap_n - $*"
+		_tap_failed=$((_tap_failed + 1))
+	fi
+}
+
+tap_skip() {
+	_tap_n=$((_tap_n + 1))
+	echo "ok $_tap_n - $1 # SKIP $2"
+}
+
+tap_diag() {
+	echo "# $*"
+}
+
+tap_done() {
+	[ "$_tap_failed" -eq 0 ]
+	exit $?
+}
+
+# summary_get KEY: the value of KEY in the summary file.
+summary_get() {
+	"$PVT_CHECK" get "$PVT_DIR/summary" "$1"
+}
+
+is_loaded() {
+	grep -q '^pvtrace ' /proc/modules
+}
+
+expect_refusal() {
+	[ "$PVTRACE_EXPECT_TYPE" = none ]
+}

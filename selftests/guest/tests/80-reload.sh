@@ -1,0 +1,49 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Unload and reload, with readers hammering the files meanwhile: rmmod
+# removes everything (an open file only delays it), reloads work.
+. "$(dirname "$0")/../lib.sh"
+
+CYCLES=20
+expect_refusal && tap_skip_all "no hypervisor: pvtrace refuses to load"
+is_loaded || tap_skip_all "pvtrace is not loaded"
+
+# rmmod_retry: busybox rmmod does not wait while a reader holds a file.
+rmmod_retry() {
+	i=0
+	while ! rmmod pvtrace 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -ge 200 ] && return 1
+		usleep 10000
+	done
+}
+
+tap_plan 5
+rmmod_retry
+tap_ok $? "rmmod pvtrace"
+[ ! -e "$PVT_DIR" ] && ! is_loaded
+tap_ok $? "module and /sys/kernel/debug/pvtrace are gone"
+
+(
+	while :; do
+		cat "$PVT_DIR"/summary "$PVT_DIR"/version >/dev/null 2>&1
+	done
+) &
+reader=$!
+fails=0
+c=0
+while [ $c -lt $CYCLES ]; do
+	insmod "$PVTRACE_KO" || fails=$((fails + 1))
+	rmmod_retry || fails=$((fails + 1))
+	c=$((c + 1))
+done
+kill $reader
+wait $reader 2>/dev/null
+[ $fails -eq 0 ]
+tap_ok $? "$CYCLES load/unload cycles with a reader running ($fails failures)"
+
+insmod "$PVTRACE_KO"
+tap_ok $? "reload without the self-test"
+[ "$(summary_get selftest)" = off ] && [ ! -e "$PVT_DIR/selftest_hist" ]
+tap_ok $? "after reload: selftest off, no selftest files"
+tap_done
