@@ -53,7 +53,11 @@ style:
 test:
 	scripts/test.sh
 
+# The version the module reports; the lab's builds use it too.
+version:
+	@echo $(VERSION)
+
 demo:
 	scripts/lab/demo.sh
 
-.PHONY: all module sparse clean install dkms-install unit style test demo
+.PHONY: all module sparse clean install dkms-install unit style test demo version

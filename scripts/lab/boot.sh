@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Boot one lab configuration under QEMU (TCG) and write its whole serial console to a log.
+# Usage: boot.sh --kernel KVER --mode pv|pvh|native --initrd FILE --log FILE
+#                [--vcpus N] [--mem MiB] [--timeout SECONDS]
+#                [--append-extra "guest kernel args"] [--xen-extra "Xen args"]
+#   pv/pvh: Xen 4.17 with the kernel as PV or PVH dom0 (dom0 gets half of --mem);
+#   native: the kernel alone on plain QEMU.
+# pvtrace.expect=xen-pv|xen-pvh|none and pvtrace.initial=1|0 (every Xen boot here is
+# dom0) are derived from --mode; --append-extra comes later, so it can override them.
+# Exit: 0 the guest printed ##PVTRACE-DONE; 2 timeout; 3 crash; 1 QEMU ended otherwise.
+# A last line "##PVTRACE-HOST boot-end ..." is appended to the log.
+# shellcheck source-path=SCRIPTDIR source=common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+# Console lines after which the machine will not finish on its own (Xen `noreboot`
+# halts instead of rebooting, so QEMU's -no-reboot alone would not end the run).
+CRASH_RE='Kernel panic - not syncing|\(XEN\) Hardware Dom0 crashed|\(XEN\) Domain 0 crashed|\(XEN\) Panic on CPU|Manual reset required'
+# After an oops the guest may still finish (the oops killed only a test process), so it
+# only ends the run once the console has been silent this long.
+OOPS_RE='Oops: |BUG: unable to handle|general protection fault'
+OOPS_QUIET=30
+CRASH_GRACE=3  # seconds to let a panic/crash dump finish printing
+DONE_GRACE=30  # seconds for poweroff after ##PVTRACE-DONE
+
+usage() { sed -n '2,/^# shellcheck/{/^# shellcheck/d;p}' "$0" >&2; exit 2; }
+
+kernel='' mode='' initrd='' logf='' vcpus=2 mem=2048 tmo=180 extra='' xen_extra=''
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernel) kernel=$2 ;;
+	--mode) mode=$2 ;;
+	--initrd) initrd=$2 ;;
+	--log) logf=$2 ;;
+	--vcpus) vcpus=$2 ;;
+	--mem) mem=$2 ;;
+	--timeout) tmo=$2 ;;
+	--append-extra) extra=$2 ;;
+	--xen-extra) xen_extra=$2 ;;
+	-h | --help) usage ;;
+	*) die "unknown argument $1" ;;
+	esac
+	shift 2 || usage
+done
+if [ -z "$kernel" ] || [ -z "$mode" ] || [ -z "$initrd" ] || [ -z "$logf" ]; then usage; fi
+kver=$(resolve_kver "$kernel")
+vmlinuz=$(vmlinuz_of "$kver")
+[ -f "$vmlinuz" ] || die "$vmlinuz missing: run scripts/lab/setup.sh"
+[ -f "$initrd" ] || die "initrd $initrd missing"
+initrd=$(realpath "$initrd")
+
+qemu=(qemu-system-x86_64 -machine q35 -accel tcg -m "$mem" -smp "$vcpus"
+	-nographic -no-reboot -nic none)
+case "$mode" in
+pv | pvh)
+	[ -f "$XEN_ELF" ] || die "$XEN_ELF missing: run scripts/lab/setup.sh"
+	xen_args="console=com1 com1=115200 dom0_mem=$((mem / 2))M dom0_max_vcpus=$vcpus"
+	xen_args+=" loglvl=all guest_loglvl=all noreboot"
+	kargs="console=hvc0 earlyprintk=xen loglevel=6 pvtrace.expect=xen-$mode pvtrace.initial=1 $extra"
+	if [ "$mode" = pvh ]; then
+		# PVH dom0 needs SVM+NPT and an IOMMU, or Xen panics (see shared/lab.md).
+		qemu+=(-cpu 'qemu64,+svm,+npt' -device amd-iommu)
+		xen_args+=" dom0=pvh iommu=1"
+	else
+		# -cpu max kills a PV dom0 at its first instructions.
+		qemu+=(-cpu qemu64)
+	fi
+	case "$vmlinuz$initrd" in *,* | *' '*) die "paths with commas or spaces cannot go into a multiboot module list" ;; esac
+	# Multiboot modules: "file args,file"; a comma inside args is escaped by doubling it.
+	qemu+=(-kernel "$XEN_ELF" -append "$xen_args $xen_extra"
+		-initrd "$vmlinuz ${kargs//,/,,},$initrd")
+	;;
+native)
+	# panic=-1: reboot at once on panic, which -no-reboot turns into QEMU exiting.
+	qemu+=(-cpu qemu64 -kernel "$vmlinuz" -initrd "$initrd"
+		-append "console=ttyS0 loglevel=6 panic=-1 pvtrace.expect=none pvtrace.initial=0 $extra")
+	;;
+*) die "--mode must be pv, pvh or native" ;;
+esac
+
+mkdir -p "$(dirname "$logf")"
+: >"$logf"
+log "boot $kver $mode vcpus=$vcpus mem=${mem}M timeout=${tmo}s -> $logf"
+start=$SECONDS
+# timeout(1) is the backstop: even if this script dies, QEMU dies after $tmo + 10 s.
+timeout --kill-after=10 "$tmo" "${qemu[@]}" </dev/null >>"$logf" 2>&1 &
+qpid=$!
+# TERM to timeout(1) is forwarded to QEMU.
+trap 'kill "$qpid" 2>/dev/null || true' EXIT
+
+done_at='' crash_at='' oops_at='' last_size=0 last_change=$SECONDS reason=''
+while kill -0 "$qpid" 2>/dev/null; do
+	sleep 1
+	size=$(stat -c %s "$logf")
+	if [ "$size" != "$last_size" ]; then last_size=$size last_change=$SECONDS; fi
+	if [ -z "$done_at" ] && grep -aq '##PVTRACE-DONE' "$logf"; then done_at=$SECONDS; fi
+	if [ -z "$crash_at" ] && grep -aEq "$CRASH_RE" "$logf"; then crash_at=$SECONDS; fi
+	if [ -z "$oops_at" ] && grep -aEq "$OOPS_RE" "$logf"; then oops_at=$SECONDS; fi
+	if [ -n "$done_at" ] && [ $((SECONDS - done_at)) -ge "$DONE_GRACE" ]; then
+		reason="poweroff did not end QEMU; killed"
+	elif [ -n "$crash_at" ] && [ $((SECONDS - crash_at)) -ge "$CRASH_GRACE" ]; then
+		reason="crash"
+	elif [ -n "$oops_at" ] && [ -z "$done_at" ] && [ $((SECONDS - last_change)) -ge "$OOPS_QUIET" ]; then
+		reason="crash (oops, then ${OOPS_QUIET}s of silence)"
+	else
+		continue
+	fi
+	kill "$qpid" 2>/dev/null || true
+	break
+done
+qrc=0
+wait "$qpid" || qrc=$?
+trap - EXIT
+elapsed=$((SECONDS - start))
+
+if grep -aq '##PVTRACE-DONE' "$logf"; then
+	status='done' rc=0
+elif [ -n "$reason" ]; then
+	status=$reason rc=3
+elif grep -aEq "$CRASH_RE" "$logf"; then
+	status="crash" rc=3
+elif [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
+	status="timeout after ${tmo}s" rc=2
+else
+	# (Not naming the DONE marker here: this line goes into the log the host parses.)
+	status="QEMU exited (rc=$qrc) before the guest finished" rc=1
+fi
+echo "##PVTRACE-HOST boot-end status=\"$status\" elapsed=${elapsed}s" >>"$logf"
+log "boot $kver $mode: $status (${elapsed}s)"
+exit "$rc"

@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# Run the lab matrix and turn each guest's TAP output into host result lines:
+#   PASS: <config>/<script>/<N> <description>
+#   FAIL: <config>/<script>/<N> <description>
+#   SKIP: <config>/<script>/<N> <description>
+# plus FAIL lines for broken runs (<config>/boot, <config>/kernel, <config>/<script>/end|rc|plan).
+# Usage: matrix.sh [--only CONFIG-GLOB] [--kernels "K61 K612"] [--no-setup]
+# Env: PVTRACE_TIMEOUT (default per-boot timeout, 180 s), PVTRACE_BUILD, PVTRACE_CACHE,
+#      PVTRACE_SRC / PVTRACE_GUEST_DIR (see build-module.sh / mkinitramfs.sh).
+# Logs: $BUILD/lab/<config>.log. Exit: 0 if no FAIL line, 1 otherwise.
+# shellcheck source-path=SCRIPTDIR source=common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+# One row per boot. The config name is <kernel short version>-<suffix>, e.g. 6.12-pvh.
+# Columns: kernel var | suffix | mode | vcpus | timeout ("-": default) | extra guest kernel args
+MATRIX=(
+	"K61  pv     pv     2 -"
+	"K61  pvh    pvh    2 -"
+	"K61  native native 2 -"
+	"K612 pv     pv     2 -"
+	"K612 pvh    pvh    2 -"
+	"K612 native native 2 -"
+)
+DEFAULT_TIMEOUT=${PVTRACE_TIMEOUT:-180}
+TAIL_LINES=40
+# Kernel messages that fail a configuration even when every test passed.
+KERNEL_BAD_RE='Oops: |BUG: |WARNING: CPU: |WARNING: at |Kernel panic|general protection fault|INFO: task .* blocked for|rcu: INFO: |\(XEN\) .*crashed|\(XEN\) Panic'
+
+usage() { sed -n '2,/^# shellcheck/{/^# shellcheck/d;p}' "$0" >&2; exit 2; }
+
+# Print the result lines for one boot's console log. Reading the TAP of each
+# ##PVTRACE-TAP-BEGIN/END block: "ok"/"not ok" at the start of a line are results,
+# "# SKIP" (and "# TODO" on a failure) make a skip, "1..N" is the plan.
+parse_log() {
+	local cfg=$1 logf=$2
+	awk -v cfg="$cfg" '
+	function fail(what, msg) { print "FAIL: " cfg "/" what " " msg }
+	function finish(rc, ended) {
+		if (!ended)
+			fail(cur "/end", "no ##PVTRACE-TAP-END: the script did not finish (hang or crash)")
+		else if (rc != 0 && nfail == 0)
+			fail(cur "/rc", "exited with rc=" rc " but reported no failure")
+		if (plan < 0)
+			fail(cur "/plan", "no TAP plan line (1..N)")
+		else if (plan != nres && (ended || plan < nres))
+			fail(cur "/plan", "plan 1.." plan " but " nres " results")
+		in_script = 0
+	}
+	{ sub(/\r+$/, "") }
+	/##PVTRACE-TAP-BEGIN / {
+		if (in_script) finish(0, 0)
+		line = $0; sub(/.*##PVTRACE-TAP-BEGIN /, "", line); split(line, w, " ")
+		cur = w[1]; in_script = 1; plan = -1; nres = 0; nfail = 0; nscripts++
+		next
+	}
+	/##PVTRACE-TAP-END / {
+		line = $0; sub(/.*##PVTRACE-TAP-END /, "", line); split(line, w, " ")
+		rc = w[2]; sub(/^rc=/, "", rc)
+		if (in_script && w[1] == cur) finish(rc + 0, 1)
+		next
+	}
+	/##PVTRACE-DONE/ { done = 1 }
+	/^##PVTRACE-HOST boot-end / { status = $0; sub(/.*status="/, "", status); sub(/".*/, "", status) }
+	!in_script { next }
+	/^1\.\.[0-9]+/ {
+		plan = substr($0, 4) + 0
+		if (plan == 0) {
+			reason = $0; sub(/^1\.\.0[ \t]*#?[ \t]*(SKIP|skip)?[ \t]*/, "", reason)
+			print "SKIP: " cfg "/" cur "/0 " reason
+		}
+		next
+	}
+	/^Bail out!/ { fail(cur "/bail", $0); nfail++; next }
+	/^(not )?ok([ \t]|$)/ {
+		nres++
+		ok = ($0 !~ /^not /)
+		rest = $0; sub(/^(not )?ok[ \t]*/, "", rest)
+		num = nres
+		if (match(rest, /^[0-9]+/)) { num = substr(rest, 1, RLENGTH); rest = substr(rest, RLENGTH + 1) }
+		sub(/^[ \t]*(-[ \t]*)?/, "", rest)
+		verdict = ok ? "PASS" : "FAIL"
+		if (rest ~ /#[ \t]*[Ss][Kk][Ii][Pp]/) verdict = "SKIP"
+		else if (!ok && rest ~ /#[ \t]*[Tt][Oo][Dd][Oo]/) verdict = "SKIP"
+		if (verdict == "FAIL") nfail++
+		print verdict ": " cfg "/" cur "/" num " " rest
+		next
+	}
+	END {
+		if (in_script) finish(0, 0)
+		if (!done) fail("boot", "never reached ##PVTRACE-DONE (" (status == "" ? "no status" : status) ")")
+		else if (nscripts == 0) fail("boot", "no test script ran (selftests/guest/tests/*.sh)")
+	}' "$logf"
+	# Kernel trouble is a failure of the configuration even if every test passed.
+	{ grep -aE "$KERNEL_BAD_RE" "$logf" || true; } | tr -d '\r' | head -n 5 | sed "s|^|FAIL: $cfg/kernel |"
+}
+
+print_tail() {
+	local cfg=$1 logf=$2
+	echo "---- $cfg: last $TAIL_LINES console lines of $logf ----"
+	tail -n "$TAIL_LINES" "$logf" | tr -d '\r' | sed 's/^/    | /'
+	echo "---- end of $cfg console ----"
+}
+
+main() {
+	local only='*' kernels="K61 K612" setup=1
+	while [ $# -gt 0 ]; do
+		case "$1" in
+		--only) only=$2; shift 2 ;;
+		--kernels) kernels=$2; shift 2 ;;
+		--no-setup) setup=0; shift ;;
+		*) usage ;;
+		esac
+	done
+
+	local start=$SECONDS
+	[ "$setup" = 1 ] && "$LAB_DIR/setup.sh" >&2
+	load_kernels
+	local labdir=$BUILD/lab results
+	mkdir -p "$labdir"
+	results=$labdir/results.txt
+	: >"$results"
+
+	# Select rows first so that only the kernels in use are built.
+	local row kvar suffix mode vcpus tmo extra kver short cfg selected=()
+	for row in "${MATRIX[@]}"; do
+		read -r kvar suffix mode vcpus tmo extra <<<"$row"
+		case " $kernels " in *" $kvar "*) ;; *) continue ;; esac
+		kver=${!kvar}
+		cfg=$(kver_short "$kver")-$suffix
+		# shellcheck disable=SC2053 # $only is a glob on purpose
+		[[ $cfg == $only ]] || continue
+		selected+=("$row")
+	done
+	[ ${#selected[@]} -gt 0 ] || die "no configuration matches --only '$only' --kernels '$kernels'"
+
+	# Build the module and the initramfs once per kernel.
+	local -A ready=()
+	for kvar in $kernels; do
+		kver=${!kvar}
+		short=$(kver_short "$kver")
+		case "${selected[*]}" in *"$kvar "*) ;; *) continue ;; esac
+		if "$LAB_DIR/build-module.sh" "$kver" >"$labdir/build-$short.log" 2>&1 &&
+			"$LAB_DIR/mkinitramfs.sh" "$kver" "$labdir/initramfs-$short.cpio.gz" >>"$labdir/build-$short.log" 2>&1; then
+			ready[$kvar]=1
+		else
+			echo "FAIL: $short/build pvtrace.ko or initramfs for $kver failed" | tee -a "$results"
+			sed 's/^/    | /' "$labdir/build-$short.log" | tail -n "$TAIL_LINES"
+		fi
+	done
+
+	local logf t0
+	for row in "${selected[@]}"; do
+		read -r kvar suffix mode vcpus tmo extra <<<"$row"
+		kver=${!kvar}
+		short=$(kver_short "$kver")
+		cfg=$short-$suffix
+		logf=$labdir/$cfg.log
+		[ "$tmo" = - ] && tmo=$DEFAULT_TIMEOUT
+		if [ -z "${ready[$kvar]:-}" ]; then
+			echo "FAIL: $cfg/boot not run: the build for $kver failed" | tee -a "$results"
+			continue
+		fi
+		t0=$SECONDS
+		"$LAB_DIR/boot.sh" --kernel "$kver" --mode "$mode" --vcpus "$vcpus" --timeout "$tmo" \
+			--initrd "$labdir/initramfs-$short.cpio.gz" --append-extra "$extra" --log "$logf" || true
+		parse_log "$cfg" "$logf" | tee -a "$results"
+		grep -aq '##PVTRACE-DONE' "$logf" || print_tail "$cfg" "$logf"
+		log "$cfg took $((SECONDS - t0))s"
+	done
+
+	local npass nfail nskip
+	npass=$(grep -c '^PASS:' "$results" || true)
+	nfail=$(grep -c '^FAIL:' "$results" || true)
+	nskip=$(grep -c '^SKIP:' "$results" || true)
+	log "matrix: $npass passed, $nfail failed, $nskip skipped in $((SECONDS - start))s (logs: $labdir)"
+	[ "$nfail" = 0 ]
+}
+
+main "$@"

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Build the guest initramfs: static busybox, /pvtrace.ko for KVER, selftests/guest as
+# /selftests and its init as /init.
+# Usage: mkinitramfs.sh KVER OUT.cpio.gz
+# Env: PVTRACE_GUEST_DIR (default selftests/guest of the checkout).
+# shellcheck source-path=SCRIPTDIR source=common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+[ $# -eq 2 ] || die "usage: $0 KVER OUT.cpio.gz"
+kver=$(resolve_kver "$1")
+out=$2
+guest=${PVTRACE_GUEST_DIR:-$REPO/selftests/guest}
+ko=$BUILD/$kver/pvtrace.ko
+
+[ -x "$BUSYBOX" ] || die "$BUSYBOX missing: run scripts/lab/setup.sh"
+[ -f "$ko" ] || die "$ko missing: run scripts/lab/build-module.sh $kver"
+[ -f "$guest/init" ] || die "$guest/init missing"
+
+# The guest tests may need helpers built on the host (selftests/guest/Makefile builds
+# static binaries into its bin/): build them so the lab works from a fresh clone.
+if [ -f "$guest/Makefile" ]; then
+	make -s -C "$guest" >&2 || die "building the in-guest helpers ($guest/Makefile) failed"
+fi
+
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+
+mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run}
+cp "$BUSYBOX" "$stage/bin/busybox"
+# Only /bin/sh is needed before init runs `busybox --install -s`.
+ln -s busybox "$stage/bin/sh"
+cp "$ko" "$stage/pvtrace.ko"
+cp -a "$guest" "$stage/selftests"
+install -m 0755 "$guest/init" "$stage/init"
+
+mkdir -p "$(dirname "$out")"
+# -R 0:0: files owned by root in the guest whoever built the image.
+(cd "$stage" && find . -print0 | LC_ALL=C sort -z |
+	cpio --quiet -o -0 -H newc -R 0:0 --reproducible) | gzip -1 >"$out.tmp"
+mv "$out.tmp" "$out"
+log "initramfs $out ($(du -k "$out" | cut -f1) KiB) for $kver"

@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+# Prepare the lab on a Debian 12 host (as root): host tools via apt, and the guest
+# kernels, their headers, Xen and a static busybox unpacked into $CACHE/root.
+# Idempotent and fast once done. Usage: setup.sh [--check]
+#   --check   also build a trivial module against both kernels' headers.
+# Env: PVTRACE_CACHE, PVTRACE_K61, PVTRACE_K612 (pin kernel releases, e.g. 6.1.0-56-amd64).
+# shellcheck source-path=SCRIPTDIR source=common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+export DEBIAN_FRONTEND=noninteractive
+# gcc-12 is the compiler Debian built both kernels with (headers' CC = gcc-12); dwarves
+# gives pahole for 6.12's module BTF; gcc + libc6-dev give `cc` and a static libc for the
+# in-guest helper (selftests/guest/Makefile) and the unit tests.
+HOST_PKGS=(qemu-system-x86 cpio gzip gcc-12 gcc libc6-dev make libelf-dev bc dwarves sparse
+	xz-utils kmod)
+
+# apt-get update only when neither our stamp nor the lists are younger than an hour (apt
+# may date a list by the server's Last-Modified, hence our own stamp); a failed lookup
+# later forces one (see apt_retry).
+APT_UPDATED=0
+APT_STAMP=$CACHE/.apt-update-stamp
+apt_update() {
+	log "apt-get update"
+	apt-get update -qq >&2 || die "apt-get update failed"
+	touch "$APT_STAMP"
+	APT_UPDATED=1
+}
+apt_update_if_stale() {
+	if [ -z "$(find "$APT_STAMP" /var/lib/apt/lists -maxdepth 1 \( -name '*Release' -o -path "$APT_STAMP" \) -mmin -60 2>/dev/null)" ]; then
+		apt_update
+	fi
+}
+# Run "$@"; if it fails and we have not updated in this run, update and try once more.
+apt_retry() {
+	"$@" && return 0
+	[ "$APT_UPDATED" = 1 ] && return 1
+	apt_update
+	"$@"
+}
+
+install_host_tools() {
+	local missing=() p
+	for p in "${HOST_PKGS[@]}"; do
+		[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	log "installing host tools: ${missing[*]}"
+	apt_retry apt-get install -y -qq --no-install-recommends \
+		"${missing[@]}" </dev/null >&2
+}
+
+# True if apt has a real (non-virtual) package of that name. (No `grep -q` on a pipe:
+# its early exit would SIGPIPE apt-cache, and pipefail would turn that into "false".)
+have_pkg() { [ "$(apt-cache show --no-all-versions "$1" 2>/dev/null | grep -c '^Package:')" -gt 0 ]; }
+
+# Newest release matching the ERE $1 whose headers AND -unsigned image both exist.
+newest_kernel() {
+	local re=$1 v
+	while read -r v; do
+		if have_pkg "linux-headers-$v" && have_pkg "linux-image-$v-unsigned"; then
+			echo "$v"
+			return 0
+		fi
+	done < <(apt-cache pkgnames linux-headers- | sed -nE "s/^linux-headers-($re)\$/\\1/p" | sort -Vr)
+	return 1
+}
+
+resolve_kernels() {
+	K61=${PVTRACE_K61:-$(apt_retry newest_kernel '6\.1\.0-[0-9]+-amd64')} ||
+		die "no 6.1.0-N-amd64 kernel with headers and -unsigned image in apt"
+	K612=${PVTRACE_K612:-$(apt_retry newest_kernel '6\.12\.[0-9]+\+deb12-amd64')} ||
+		die "no 6.12.x+deb12-amd64 kernel with headers and -unsigned image in apt"
+}
+
+# First value of a field in `apt-cache show` output, e.g. pkg_field busybox-static Version.
+# awk reads all its input: a reader that quits early would SIGPIPE apt-cache.
+first_field() { awk -v f="$1: " 'index($0, f) == 1 && !n { print substr($0, length(f) + 1); n = 1 }'; }
+pkg_field() { apt-cache show --no-all-versions "$1" 2>/dev/null | first_field "$2"; }
+
+# Print "name=version" for the dependencies of headers package $1 that we need: the
+# -common headers and the linux-kbuild package. An "(= ver)" constraint pins the version.
+header_deps() {
+	pkg_field "$1" Depends | tr ',' '\n' | sed -nE \
+		-e 's/^ *(linux-headers-[^ ]+-common) *\(= *([^)]+)\).*/\1=\2/p' \
+		-e 's/^ *(linux-headers-[^ ]+-common) *(\(.*)?$/\1/p' \
+		-e 's/^ *(linux-kbuild-[^ ]+) *\(= *([^)]+)\).*/\1=\2/p' \
+		-e 's/^ *(linux-kbuild-[^ |]+) *(\([>].*)?$/\1/p'
+}
+
+# Download pkg[=version] into $CACHE/debs unless that exact .deb is there; print its path.
+# Returns non-zero (never dies) so that apt_retry can update the lists and try again.
+fetch_deb() {
+	local spec=$1 name=${1%%=*} ver arch file
+	if [ "$spec" != "$name" ]; then ver=${spec#*=}; else ver=$(pkg_field "$name" Version); fi
+	[ -n "$ver" ] || return 1
+	arch=$(apt-cache show "$name=$ver" 2>/dev/null | first_field Architecture)
+	[ -n "$arch" ] || return 1
+	file=$CACHE/debs/${name}_${ver//:/%3a}_${arch}.deb
+	if [ ! -s "$file" ]; then
+		log "downloading $name=$ver"
+		# Sandbox user root: the cache dir is root-only, so _apt could not write there.
+		(cd "$CACHE/debs" && apt-get -qq -o APT::Sandbox::User=root download "$name=$ver" >&2) || return 1
+		[ -s "$file" ] || return 1
+	fi
+	echo "$file"
+}
+
+# Download (updating the lists once if needed) and unpack one package.
+get_pkg() {
+	local deb
+	deb=$(apt_retry fetch_deb "$1") || die "cannot download $1"
+	extract_deb "$deb"
+}
+
+# Unpack a .deb into $ROOTFS once (a stamp per .deb file name).
+extract_deb() {
+	local deb=$1 stamp
+	stamp=$ROOTFS/.pvtrace-extracted/$(basename "$deb")
+	[ -e "$stamp" ] && return 0
+	log "extracting $(basename "$deb")"
+	dpkg-deb -x "$deb" "$ROOTFS"
+	mkdir -p "$(dirname "$stamp")"
+	: >"$stamp"
+}
+
+# Debian's headers Makefile includes the -common one by absolute /usr/src path; point it
+# into $ROOTFS instead (idempotent: only rewrites a path that is not ours yet).
+fix_headers_makefile() {
+	local mk
+	mk=$(kdir_of "$1")/Makefile
+	[ -f "$mk" ] || die "$mk missing after extraction"
+	sed -i -E "s#^include (/.*)?/usr/src/(linux-headers-[^/]+)/Makefile\$#include $ROOTFS/usr/src/\\2/Makefile#" "$mk"
+	grep -q "^include $ROOTFS/usr/src/" "$mk" || die "could not rewrite $mk"
+}
+
+prepare_kernel() {
+	local v=$1 dep
+	get_pkg "linux-headers-$v"
+	get_pkg "linux-image-$v-unsigned"
+	for dep in $(header_deps "linux-headers-$v"); do
+		get_pkg "$dep"
+	done
+	fix_headers_makefile "$v"
+	[ -s "$(vmlinuz_of "$v")" ] || die "$(vmlinuz_of "$v") missing"
+}
+
+prepare_xen_busybox() {
+	get_pkg xen-hypervisor-4.17-amd64
+	get_pkg busybox-static
+	# QEMU's multiboot loader wants the plain ELF, not the .gz Debian ships.
+	local gz=$ROOTFS/boot/xen-4.17-amd64.gz
+	if [ ! -s "$XEN_ELF" ] || [ "$gz" -nt "$XEN_ELF" ]; then
+		gunzip -c "$gz" >"$XEN_ELF.tmp" && mv "$XEN_ELF.tmp" "$XEN_ELF"
+	fi
+	[ -x "$BUSYBOX" ] || die "$BUSYBOX missing"
+}
+
+# Build a hello-world module against each kernel: proves headers, kbuild and pahole work.
+check_build() {
+	local v tmp
+	tmp=$(mktemp -d)
+	printf '#include <linux/module.h>\nstatic int __init h_init(void) { return 0; }\nstatic void __exit h_exit(void) { }\nmodule_init(h_init);\nmodule_exit(h_exit);\nMODULE_LICENSE("GPL");\n' >"$tmp/hello.c"
+	echo 'obj-m := hello.o' >"$tmp/Kbuild"
+	for v in "$K61" "$K612"; do
+		make -s -C "$(kdir_of "$v")" M="$tmp" clean >/dev/null 2>&1 || true
+		make -s -C "$(kdir_of "$v")" M="$tmp" modules >&2 || die "hello module does not build for $v"
+		[ -f "$tmp/hello.ko" ] || die "no hello.ko for $v"
+		log "hello module builds for $v"
+	done
+	rm -rf "$tmp"
+}
+
+# Every apt-cache call costs ~0.5 s (no pkgcache.bin): skip resolving and downloading when
+# the last complete run (kernels.env) is newer than the apt lists and no pin changed.
+already_done() {
+	[ -s "$KERNELS_ENV" ] || return 1
+	[ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -newer "$KERNELS_ENV")" ] || return 1
+	load_kernels
+	[ "${PINS:-}" = "${PVTRACE_K61:-}/${PVTRACE_K612:-}" ] || return 1
+	[ -f "$(kdir_of "$K61")/Makefile" ] && [ -f "$(kdir_of "$K612")/Makefile" ] &&
+		[ -s "$(vmlinuz_of "$K61")" ] && [ -s "$(vmlinuz_of "$K612")" ] &&
+		[ -s "$XEN_ELF" ] && [ -x "$BUSYBOX" ]
+}
+
+main() {
+	local check=0
+	[ "${1:-}" = --check ] && check=1
+	[ "$(id -u)" = 0 ] || die "setup.sh must run as root (apt)"
+	mkdir -p "$CACHE/debs" "$ROOTFS"
+	apt_update_if_stale
+	install_host_tools
+	if already_done; then
+		[ "$check" = 1 ] && check_build
+		printf 'K61=%s\nK612=%s\n' "$K61" "$K612"
+		return 0
+	fi
+	resolve_kernels
+	prepare_kernel "$K61"
+	prepare_kernel "$K612"
+	prepare_xen_busybox
+	# PINS records the overrides in force, so that dropping one re-resolves next time.
+	printf 'K61=%s\nK612=%s\nPINS=%s\n' "$K61" "$K612" "${PVTRACE_K61:-}/${PVTRACE_K612:-}" >"$KERNELS_ENV"
+	[ "$check" = 1 ] && check_build
+	printf 'K61=%s\nK612=%s\n' "$K61" "$K612"
+}
+
+main "$@"
