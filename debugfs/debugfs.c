@@ -49,7 +49,9 @@ static int summary_show(struct seq_file *m, void *unused)
 	show_xen_version(m);
 	seq_printf(m, "vcpus_online %u\n", num_online_cpus());
 	seq_printf(m, "vcpus_possible %u\n", num_possible_cpus());
-	seq_puts(m, "hooks none\n");
+	seq_puts(m, "hooks ");
+	pvtrace_seq_hooks(m);
+	seq_putc(m, '\n');
 	seq_printf(m, "selftest %s\n",
 		   pvtrace_selftest_stats() ? "passed" : "off");
 	seq_printf(m, "torn_reads %llu\n", pvtrace_stats_torn_reads());
@@ -97,7 +99,8 @@ static int selftest_cpus_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(selftest_cpus);
 
-void pvtrace_debugfs_init(void)
+/* @hooks creates the active hooks' files. */
+void pvtrace_debugfs_init(void (*hooks)(struct dentry *dir))
 {
 	const struct pvtrace_stats *st = pvtrace_selftest_stats();
 
@@ -110,6 +113,7 @@ void pvtrace_debugfs_init(void)
 		debugfs_create_file("selftest_cpus", 0444, pvtrace_dir,
 				    (void *)st, &selftest_cpus_fops);
 	}
+	hooks(pvtrace_dir);
 }
 
 /* Returns once no reader is inside any of the files. */

@@ -5,18 +5,81 @@
  * Load order: decide where we run (refuse on bare metal), self-test the
  * core if asked, then publish the debugfs files. Unload in exact reverse.
  */
+#include <linux/bitops.h>
 #include <linux/cpumask.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/seq_file.h>
 
 #include <pvtrace/pvtrace.h>
 
 struct pvtrace_env pvtrace_env;
 
+/* Every hook, in installation order. */
+static const struct pvtrace_hook *const hooks[] = {
+};
+
+/* Bit i set: hooks[i] is installed. */
+static unsigned long hooks_active;
+
 static bool selftest;
 module_param(selftest, bool, 0444);
 MODULE_PARM_DESC(selftest,
 		 "Self-test the per-CPU core at load; refuse to load if it fails (default: off)");
+
+static void hooks_exit(void)
+{
+	unsigned int i = ARRAY_SIZE(hooks);
+
+	while (i--) {
+		if (test_and_clear_bit(i, &hooks_active))
+			hooks[i]->exit();
+	}
+}
+
+static int hooks_init(void)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(hooks); i++) {
+		ret = hooks[i]->init();
+		if (ret == -ENODEV)
+			continue;
+		if (ret) {
+			pr_err("%s: cannot install: %d\n", hooks[i]->name, ret);
+			hooks_exit();
+			return ret;
+		}
+		set_bit(i, &hooks_active);
+	}
+	return 0;
+}
+
+void pvtrace_seq_hooks(struct seq_file *m)
+{
+	const char *sep = "";
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(hooks); i++) {
+		if (test_bit(i, &hooks_active)) {
+			seq_printf(m, "%s%s", sep, hooks[i]->name);
+			sep = ",";
+		}
+	}
+	if (!*sep)
+		seq_puts(m, "none");
+}
+
+static void hooks_debugfs(struct dentry *dir)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(hooks); i++) {
+		if (test_bit(i, &hooks_active) && hooks[i]->debugfs)
+			hooks[i]->debugfs(dir);
+	}
+}
 
 static int __init pvtrace_init(void)
 {
@@ -32,17 +95,26 @@ static int __init pvtrace_init(void)
 			return ret;
 	}
 
-	pvtrace_debugfs_init();
+	ret = hooks_init();
+	if (ret)
+		goto out_selftest;
+
+	pvtrace_debugfs_init(hooks_debugfs);
 	pr_info("version %s loaded: %s guest%s, %u vCPUs\n", PVTRACE_VERSION,
 		pvtrace_guest_name(pvtrace_env.guest),
 		pvtrace_env.xen_initial ? " (initial domain)" : "",
 		num_online_cpus());
 	return 0;
+
+out_selftest:
+	pvtrace_selftest_exit();
+	return ret;
 }
 
 static void __exit pvtrace_exit(void)
 {
 	pvtrace_debugfs_exit();
+	hooks_exit();
 	pvtrace_selftest_exit();
 	pr_info("unloaded\n");
 }

@@ -16,10 +16,32 @@
 #define PVTRACE_VERSION "0.1.0"
 #endif
 
+struct dentry;
 struct seq_file;
 
 /* module/main.c: decided at load, constant afterwards. */
 extern struct pvtrace_env pvtrace_env;
+
+/**
+ * struct pvtrace_hook - one source of events (hypercalls, upcalls, ...)
+ * @name: shown in the summary's "hooks" record; no spaces or commas
+ * @init: install the hook; -ENODEV means "nothing to hook in this kind of
+ *	guest" (the hook stays off, the load goes on), any other error fails
+ *	the load
+ * @exit: remove it; on return nothing of the hook runs any more
+ * @debugfs: create the hook's files in the pvtrace directory (debugfs/)
+ *
+ * Hooks are listed once, in module/main.c, and installed in that order.
+ */
+struct pvtrace_hook {
+	const char *name;
+	int (*init)(void);
+	void (*exit)(void);
+	void (*debugfs)(struct dentry *dir);
+};
+
+/* Write the active hooks' names, comma-separated, or "none". */
+void pvtrace_seq_hooks(struct seq_file *m);
 
 /* module/selftest.c: the core's self-test, run at load with selftest=1. */
 struct pvtrace_selftest_block {
@@ -32,7 +54,7 @@ void pvtrace_selftest_exit(void);
 const struct pvtrace_stats *pvtrace_selftest_stats(void);
 
 /* debugfs/debugfs.c */
-void pvtrace_debugfs_init(void);
+void pvtrace_debugfs_init(void (*hooks)(struct dentry *dir));
 void pvtrace_debugfs_exit(void);
 
 /* debugfs/format.c: the record formats of Documentation/ABI. */
