@@ -40,6 +40,10 @@ struct pvtrace_hook {
 	void (*debugfs)(struct dentry *dir);
 };
 
+/* The hooks (module/<hook>.c) and their presentation (debugfs/<hook>.c). */
+extern const struct pvtrace_hook pvtrace_hcall_hook;
+void pvtrace_debugfs_hcall(struct dentry *dir);
+
 /* Write the active hooks' names, comma-separated, or "none". */
 void pvtrace_seq_hooks(struct seq_file *m);
 

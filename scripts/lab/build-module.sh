@@ -18,7 +18,7 @@ out=$BUILD/$kver
 # kernel lets both kernels' builds coexist without `make clean` in the checkout.
 rm -rf "$out/src"
 mkdir -p "$out/src"
-for f in Kbuild module include debugfs; do
+for f in Kbuild module include debugfs scripts; do
 	if [ -e "$src/$f" ]; then cp -a "$src/$f" "$out/src/"; fi
 done
 [ -f "$out/src/Kbuild" ] || die "$src/Kbuild missing"

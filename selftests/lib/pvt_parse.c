@@ -148,12 +148,14 @@ int pvt_u64(const char *s, u64 *v)
 	return (errno || *end) ? -1 : 0;
 }
 
+/* The last three columns are "lo_<unit> hi_<unit> count", one unit. */
 int pvt_is_hist(const struct pvt_table *t)
 {
 	int n = t->ncols;
 
-	return n >= 3 && !strcmp(t->cols[n - 3], "lo_ns") &&
-	       !strcmp(t->cols[n - 2], "hi_ns") &&
+	return n >= 3 && !strncmp(t->cols[n - 3], "lo_", 3) &&
+	       !strncmp(t->cols[n - 2], "hi_", 3) && t->cols[n - 3][3] &&
+	       !strcmp(t->cols[n - 3] + 3, t->cols[n - 2] + 3) &&
 	       !strcmp(t->cols[n - 1], "count");
 }
 
@@ -181,7 +183,7 @@ int pvt_check_hist(const struct pvt_table *t, char *err, size_t errlen)
 		    pvt_u64(t->rows[r][n - 1], &count))
 			return fail(err, errlen, "record %d: not a number", r + 1);
 		if (lo > hi)
-			return fail(err, errlen, "record %d: lo_ns > hi_ns", r + 1);
+			return fail(err, errlen, "record %d: lo > hi", r + 1);
 		if (first && lo != 0)
 			return fail(err, errlen,
 				    "record %d: histogram does not start at 0",

@@ -34,7 +34,9 @@ int pvt_col(const struct pvt_table *t, const char *name);
 int pvt_u64(const char *s, u64 *v);
 
 /*
- * If the last three columns are "lo_ns hi_ns count", check that every
+ * If the last three columns are "lo_<unit> hi_<unit> count" (lo_ns hi_ns
+ * count for latencies, lo_entries hi_entries count for batch sizes...),
+ * check that every
  * histogram (the rows sharing the same leading key columns, in order)
  * covers 0..U64_MAX with contiguous buckets. 0 if fine or not a histogram.
  */

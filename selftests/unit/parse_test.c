@@ -33,6 +33,12 @@ static const struct {
 	{ "two keyed histograms",
 	  "# cpu lo_ns hi_ns count\n0 0 0 1\n0 1 " U64MAX " 0\n"
 	  "1 0 0 0\n1 1 " U64MAX " 3\n", 1 },
+	{ "histogram in another unit",
+	  "# lo_entries hi_entries count\n0 0 1\n1 " U64MAX " 2\n", 1 },
+	{ "units that differ are no histogram (not checked)",
+	  "# lo_ns hi_us count\n5 1 1\n", 1 },
+	{ "gap in a histogram in another unit",
+	  "# lo_pct hi_pct count\n0 9 1\n11 " U64MAX " 2\n", 0 },
 	{ "empty file", "", 0 },
 	{ "no final newline (truncated)", "# key value\nvcpus 2", 0 },
 	{ "missing header", "vcpus 2\n", 0 },

@@ -47,7 +47,8 @@ done
 [ -z "$missing" ]
 tap_ok $? "debugfs files exist (missing:${missing:- none})"
 bad=""
-for f in "$PVT_DIR"/*; do
+# shellcheck disable=SC2044 # file names never contain spaces
+for f in $(find "$PVT_DIR" -type f); do
 	mode=$(stat -c %a "$f")
 	case $mode in
 	444 | 440 | 400 | 404 | 0) ;;

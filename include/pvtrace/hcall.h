@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The hypercall hook's statistics layout, shared by module/hcall*.c and
+ * debugfs/hcall.c, and the pure parts of it (slot mapping, bounded key
+ * tables) that the unit tests compile in userspace.
+ *
+ * Every hypercall lands in exactly one "slot": a plain hypercall in the
+ * slot of its number, a multiplexed one (first argument is a command) in
+ * the slot of its sub-command. A multiplexed hypercall's own totals are
+ * the sum of its sub-command slots, made at read time, so the hot path
+ * updates one histogram per call.
+ *
+ * The names and the sub-command tables are generated at build time from
+ * the Xen interface headers of the kernel built against
+ * (scripts/gen-hcall-names.sh), included here as "hcall_names.h".
+ */
+#ifndef _PVTRACE_HCALL_H
+#define _PVTRACE_HCALL_H
+
+#include <linux/types.h>
+#include <linux/percpu.h>
+
+#include <pvtrace/hist.h>
+#include <pvtrace/stats.h>
+
+#define PVTRACE_HCALL_NR	64	/* Xen's NR_hypercalls */
+#define PVTRACE_SUB_OTHER_VALUE	0xffff	/* pvtrace_sub_value[] of "other" */
+
+#include "hcall_names.h"
+
+/* Slots: 0..63 plain hypercalls, then the sub-commands, then "bad nr". */
+#define PVTRACE_SLOT_SUB0	PVTRACE_HCALL_NR
+#define PVTRACE_SLOT_BADNR	(PVTRACE_SLOT_SUB0 + PVTRACE_SUB_NR)
+#define PVTRACE_SLOT_NR		(PVTRACE_SLOT_BADNR + 1)
+
+/**
+ * pvtrace_hcall_slot() - the slot a call is counted in
+ * @nr: hypercall number
+ * @cmd: its first argument (the command, for a multiplexed hypercall)
+ */
+static __always_inline unsigned int pvtrace_hcall_slot(unsigned int nr,
+						       unsigned long cmd)
+{
+	unsigned int mux, pos = 0;
+
+	if (nr >= PVTRACE_HCALL_NR)
+		return PVTRACE_SLOT_BADNR;
+	mux = pvtrace_hcall_mux[nr];
+	if (!mux)
+		return nr;
+	if (cmd < PVTRACE_HCALL_NR)
+		pos = pvtrace_mux_pos[mux][cmd];
+	if (!pos)
+		pos = pvtrace_mux_count[mux];	/* "other" is the last */
+	return PVTRACE_SLOT_SUB0 + pvtrace_mux_first[mux] + pos - 1;
+}
+
+/* The hypercall number a slot belongs to, or -1 for PVTRACE_SLOT_BADNR. */
+static inline int pvtrace_slot_hcall(unsigned int slot)
+{
+	unsigned int nr, mux, sub;
+
+	if (slot < PVTRACE_SLOT_SUB0)
+		return slot;
+	if (slot >= PVTRACE_SLOT_BADNR)
+		return -1;
+	sub = slot - PVTRACE_SLOT_SUB0;
+	for (nr = 0; nr < PVTRACE_HCALL_NR; nr++) {
+		mux = pvtrace_hcall_mux[nr];
+		if (mux && sub >= pvtrace_mux_first[mux] &&
+		    sub < pvtrace_mux_first[mux] + pvtrace_mux_count[mux])
+			return nr;
+	}
+	return -1;
+}
+
+/**
+ * struct pvtrace_hcall_slot_stats - what is counted per slot and CPU
+ * @lat: latency histogram of the timed calls
+ * @untimed: calls counted while timing was off (hcall_timing=0); the
+ *	number of calls is pvtrace_hist_count(&lat) + untimed
+ * @errors: calls that returned a negative errno
+ * @redundant: calls identical (number and arguments) to the previous call
+ *	on this CPU and issued within pvtrace_hcall_window_ns of its return
+ */
+struct pvtrace_hcall_slot_stats {
+	struct pvtrace_hist lat;
+	u64 untimed;
+	u64 errors;
+	u64 redundant;
+};
+
+/* Slots are spread over per-CPU blocks small enough for alloc_percpu(). */
+#define PVTRACE_SLOTS_PER_BLOCK	96
+#define PVTRACE_HCALL_BLOCKS \
+	((PVTRACE_SLOT_NR + PVTRACE_SLOTS_PER_BLOCK - 1) / PVTRACE_SLOTS_PER_BLOCK)
+
+struct pvtrace_hcall_block {
+	struct pvtrace_sync sync;
+	struct pvtrace_hcall_slot_stats slot[PVTRACE_SLOTS_PER_BLOCK];
+};
+
+/*
+ * A bounded per-CPU table of (key, count), for keys too many to give each
+ * a counter: errors by (slot, errno), calls by (hypercall, call site).
+ * A key claims an entry with a CPU-local cmpxchg, so a writer nested on the
+ * same CPU (an NMI) can neither lose a count nor take the entry twice. Keys
+ * that find no free entry within PVTRACE_KTAB_PROBES are counted in
+ * "dropped". Key 0 means free.
+ */
+#define PVTRACE_KTAB_SIZE	128	/* power of two */
+#define PVTRACE_KTAB_PROBES	8
+
+struct pvtrace_ktab {
+	u64 key[PVTRACE_KTAB_SIZE];
+	u64 count[PVTRACE_KTAB_SIZE];
+	u64 dropped;
+};
+
+static __always_inline unsigned int pvtrace_ktab_hash(u64 key)
+{
+	/* Fibonacci hashing, as hash_64(), on the top bits. */
+	return (key * 0x61c8864680b583ebULL) >> (64 - 7);
+}
+
+static __always_inline void pvtrace_ktab_add(struct pvtrace_ktab __percpu *t,
+					     u64 key)
+{
+	unsigned int i, h = pvtrace_ktab_hash(key);
+
+	for (i = 0; i < PVTRACE_KTAB_PROBES; i++) {
+		unsigned int e = (h + i) & (PVTRACE_KTAB_SIZE - 1);
+		u64 cur = this_cpu_read(t->key[e]);
+
+		if (!cur)
+			cur = this_cpu_cmpxchg(t->key[e], 0, key) ?: key;
+		if (cur == key) {
+			this_cpu_inc(t->count[e]);
+			return;
+		}
+	}
+	this_cpu_inc(t->dropped);
+}
+
+/* Keys. Kernel and module text lie in the top 2 GiB: keep the low 32 bits. */
+static inline u64 pvtrace_err_key(unsigned int slot, long ret)
+{
+	return ((u64)(slot + 1) << 32) | (u32)-ret;
+}
+
+static inline u64 pvtrace_caller_key(unsigned int nr, unsigned long ip)
+{
+	return ((u64)(nr + 1) << 32) | (u32)ip;
+}
+
+static inline unsigned long pvtrace_caller_ip(u64 key)
+{
+	return 0xffffffff00000000UL | (u32)key;
+}
+
+/*
+ * Multicalls (PV): batch sizes, and per operation inside the batches, the
+ * entries and the entries that failed. The flush latency is the multicall
+ * hypercall's own latency histogram.
+ */
+#define PVTRACE_MC_BATCH_MAX	64	/* batch[64] counts batches of >= 64 */
+#define PVTRACE_MC_WALK_MAX	64	/* entries examined per batch */
+
+struct pvtrace_mc_stats {
+	struct pvtrace_sync sync;
+	u64 batch[PVTRACE_MC_BATCH_MAX + 1];
+	u64 op_calls[PVTRACE_HCALL_NR + 1];	/* [64]: op numbers >= 64 */
+	u64 op_failures[PVTRACE_HCALL_NR + 1];
+};
+
+/* The stub and its handlers; see module/hcall_stub.S. */
+#define PVTRACE_MULT_SHIFT	24
+
+/**
+ * struct pvtrace_hcall_cfg - settings the hot path reads
+ * @mult: TSC cycles to ns: ns = cycles * mult >> PVTRACE_MULT_SHIFT
+ * @timing: time each call (hcall_timing); else count only
+ * @window_cycles: hcall_window_ns in TSC cycles
+ */
+struct pvtrace_hcall_cfg {
+	u32 mult;
+	bool timing;
+	u64 window_cycles;
+};
+
+/**
+ * struct pvtrace_hcall_stats - all per-CPU statistics of the hook
+ * @blocks: the slots, PVTRACE_SLOTS_PER_BLOCK per block
+ * @errors: (slot, errno) counts
+ * @callers: (hypercall, call site) counts
+ * @mc: multicall statistics
+ */
+struct pvtrace_hcall_stats {
+	struct pvtrace_hcall_block __percpu *blocks[PVTRACE_HCALL_BLOCKS];
+	struct pvtrace_ktab __percpu *errors;
+	struct pvtrace_ktab __percpu *callers;
+	struct pvtrace_mc_stats __percpu *mc;
+};
+
+extern struct pvtrace_hcall_cfg pvtrace_hcall_cfg;
+extern struct pvtrace_hcall_stats pvtrace_hcall_stats;
+DECLARE_PER_CPU(long, pvtrace_hcall_inflight);
+DECLARE_PER_CPU(u64, pvtrace_hcall_noreturn);
+
+void pvtrace_hcall_stub(void);
+u64 pvtrace_hcall_enter(unsigned int nr, unsigned long a1, unsigned long a2,
+			unsigned long a3, unsigned long a4, unsigned long a5);
+void pvtrace_hcall_exit(unsigned int nr, long ret, u64 t0, unsigned long a1,
+			unsigned long a2, unsigned long caller);
+
+/* Read side (module/hcall.c), for debugfs/hcall.c. */
+void pvtrace_hcall_read_slots(int cpu, struct pvtrace_hcall_slot_stats *dst);
+void pvtrace_hcall_read_ktab(struct pvtrace_ktab __percpu *t,
+			     struct pvtrace_ktab *dst);
+void pvtrace_hcall_read_mc(struct pvtrace_mc_stats *dst);
+u64 pvtrace_hcall_calls(const struct pvtrace_hcall_slot_stats *s);
+bool pvtrace_hcall_installed(void);
+u64 pvtrace_hcall_noreturn_calls(void);
+unsigned long pvtrace_hcall_window_ns(void);
+
+#endif /* _PVTRACE_HCALL_H */

@@ -1,0 +1,463 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The hypercall hook: every hypercall the kernel and its modules make,
+ * including those userspace makes through privcmd, goes through the
+ * xen_hypercall static call (the XSA-466 backport, on both kernel lines).
+ * Installing the hook retargets that static call to pvtrace_hcall_stub,
+ * which counts and times the call and then makes the original one.
+ *
+ * The static call's key is not exported. A module's own static call sites
+ * are fixed up at load to point at the real key (static_call_add_module()),
+ * so the key is found through this module's own hypercall site and checked
+ * against the exported trampoline before anything is patched.
+ *
+ * Removal: retarget back, then wait until no CPU can be inside the stub:
+ * synchronize_rcu_tasks_rude() for non-preemptible callers (idle, NMI,
+ * interrupts off), synchronize_rcu_tasks() for preempted ones, and the
+ * in-flight count for anything still inside a long hypercall. This is the
+ * order ftrace uses before freeing a trampoline.
+ */
+#include <linux/cpumask.h>
+#include <linux/delay.h>
+#include <linux/math64.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <linux/static_call.h>
+#include <asm/tsc.h>
+#include <asm/xen/hypercall.h>
+#include <xen/interface/vcpu.h>
+#include <xen/interface/version.h>
+#include <xen/xen.h>
+
+#include <pvtrace/pvtrace.h>
+#include <pvtrace/hcall.h>
+
+/* The original target; read by the stub. */
+void *pvtrace_hcall_orig;
+
+struct pvtrace_hcall_cfg pvtrace_hcall_cfg;
+struct pvtrace_hcall_stats pvtrace_hcall_stats;
+
+static struct static_call_key *hcall_key;
+static bool installed;
+static bool ready;		/* statistics allocated, hook usable */
+static DEFINE_MUTEX(hcall_lock);	/* installed, and the parameters */
+
+static bool param_enabled = true;
+static bool param_timing = true;
+static unsigned long param_window_ns = 50000;
+
+#define WINDOW_NS_MAX	NSEC_PER_SEC
+
+/* This module's own hypercall site, through which the key is found. */
+static noinline long hcall_anchor(void)
+{
+	return HYPERVISOR_xen_version(XENVER_version, NULL);
+}
+
+/* Where the exported trampoline jumps: the static call's current target. */
+static void *tramp_target(void)
+{
+	const u8 *p = (const u8 *)STATIC_CALL_TRAMP_ADDR(xen_hypercall);
+
+	if (p[0] != 0xe9)	/* jmp rel32 */
+		return NULL;
+	return (void *)(p + 5 + *(const s32 *)(p + 1));
+}
+
+static struct static_call_key *find_key(void)
+{
+	struct module *mod = THIS_MODULE;
+	void *target = tramp_target();
+	int i;
+
+	if (!target)
+		return NULL;
+	for (i = 0; i < mod->num_static_call_sites; i++) {
+		struct static_call_site *s = &mod->static_call_sites[i];
+		struct static_call_key *key;
+
+		key = (void *)(((long)s->key + (long)&s->key) &
+			       ~STATIC_CALL_SITE_FLAGS);
+		if (READ_ONCE(key->func) == target)
+			return key;
+	}
+	return NULL;
+}
+
+static u64 this_cpu_slot_calls(unsigned int slot)
+{
+	struct pvtrace_hcall_block __percpu *blk =
+		pvtrace_hcall_stats.blocks[slot / PVTRACE_SLOTS_PER_BLOCK];
+	struct pvtrace_hcall_slot_stats *s;
+
+	s = &this_cpu_ptr(blk)->slot[slot % PVTRACE_SLOTS_PER_BLOCK];
+	return pvtrace_hist_count(&s->lat) + s->untimed;
+}
+
+static void wait_inflight(void)
+{
+	unsigned int ms = 0;
+	long n;
+	int cpu;
+
+	for (;;) {
+		n = 0;
+		for_each_possible_cpu(cpu)
+			n += per_cpu(pvtrace_hcall_inflight, cpu);
+		if (!n)
+			return;
+		if (ms == 1000)
+			pr_info("hypercalls: waiting for %ld hypercalls in flight\n",
+				n);
+		msleep(20);
+		ms += 20;
+	}
+}
+
+static void uninstall(void)
+{
+	lockdep_assert_held(&hcall_lock);
+	if (!installed)
+		return;
+	if (READ_ONCE(hcall_key->func) != pvtrace_hcall_stub)
+		pr_warn("hypercalls: xen_hypercall was retargeted by someone else; restoring anyway\n");
+	__static_call_update(hcall_key, STATIC_CALL_TRAMP_ADDR(xen_hypercall),
+			     pvtrace_hcall_orig);
+	synchronize_rcu_tasks_rude();
+	synchronize_rcu_tasks();
+	wait_inflight();
+	installed = false;
+}
+
+static int install(void)
+{
+	unsigned int slot = pvtrace_hcall_slot(__HYPERVISOR_xen_version,
+					       XENVER_version);
+	u64 before, after;
+
+	lockdep_assert_held(&hcall_lock);
+	if (installed)
+		return 0;
+	pvtrace_hcall_orig = READ_ONCE(hcall_key->func);
+	__static_call_update(hcall_key, STATIC_CALL_TRAMP_ADDR(xen_hypercall),
+			     pvtrace_hcall_stub);
+	installed = true;
+
+	/* Prove the stub sees a hypercall of ours before relying on it. */
+	preempt_disable();
+	before = this_cpu_slot_calls(slot);
+	hcall_anchor();
+	after = this_cpu_slot_calls(slot);
+	preempt_enable();
+	if (after != before + 1) {
+		pr_err("hypercalls: the stub did not see a test hypercall; removing it\n");
+		uninstall();
+		return -EIO;
+	}
+	return 0;
+}
+
+static void set_window(unsigned long ns)
+{
+	WRITE_ONCE(pvtrace_hcall_cfg.window_cycles,
+		   div_u64((u64)ns * tsc_khz, USEC_PER_SEC));
+}
+
+static void free_stats(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < PVTRACE_HCALL_BLOCKS; i++) {
+		free_percpu(pvtrace_hcall_stats.blocks[i]);
+		pvtrace_hcall_stats.blocks[i] = NULL;
+	}
+	free_percpu(pvtrace_hcall_stats.errors);
+	free_percpu(pvtrace_hcall_stats.callers);
+	free_percpu(pvtrace_hcall_stats.mc);
+	memset(&pvtrace_hcall_stats, 0, sizeof(pvtrace_hcall_stats));
+}
+
+static int alloc_stats(void)
+{
+	struct pvtrace_hcall_stats *st = &pvtrace_hcall_stats;
+	unsigned int i;
+
+	for (i = 0; i < PVTRACE_HCALL_BLOCKS; i++) {
+		st->blocks[i] = alloc_percpu(struct pvtrace_hcall_block);
+		if (!st->blocks[i])
+			goto out_free;
+	}
+	st->errors = alloc_percpu(struct pvtrace_ktab);
+	st->callers = alloc_percpu(struct pvtrace_ktab);
+	st->mc = alloc_percpu(struct pvtrace_mc_stats);
+	if (st->errors && st->callers && st->mc)
+		return 0;
+out_free:
+	free_stats();
+	return -ENOMEM;
+}
+
+static int hcall_init(void)
+{
+	int ret;
+
+	BUILD_BUG_ON(__HYPERVISOR_vcpu_op != 24 || VCPUOP_down != 2);
+	BUILD_BUG_ON(sizeof(struct pvtrace_hcall_block) > PCPU_MIN_UNIT_SIZE);
+	if (!pvtrace_guest_is_xen(pvtrace_env.guest))
+		return -ENODEV;
+	if (!tsc_khz) {
+		pr_err("hypercalls: no TSC frequency; cannot time hypercalls\n");
+		return -ENODEV;
+	}
+	hcall_key = find_key();
+	if (!hcall_key) {
+		pr_err("hypercalls: cannot find the xen_hypercall static call\n");
+		return -ENODEV;
+	}
+	ret = alloc_stats();
+	if (ret)
+		return ret;
+
+	mutex_lock(&hcall_lock);
+	pvtrace_hcall_cfg.mult = div_u64((u64)USEC_PER_SEC << PVTRACE_MULT_SHIFT,
+					 tsc_khz);
+	pvtrace_hcall_cfg.timing = param_timing;
+	set_window(param_window_ns);
+	ret = param_enabled ? install() : 0;
+	ready = !ret;
+	mutex_unlock(&hcall_lock);
+	if (ret)
+		free_stats();
+	return ret;
+}
+
+static void hcall_exit(void)
+{
+	mutex_lock(&hcall_lock);
+	uninstall();
+	ready = false;
+	mutex_unlock(&hcall_lock);
+	free_stats();
+}
+
+/* Parameters: validated, and applied at once while the hook is ready. */
+static int enabled_set(const char *val, const struct kernel_param *kp)
+{
+	bool on;
+	int ret = kstrtobool(val, &on);
+
+	if (ret) {
+		pr_err("hypercalls: invalid value for hypercalls: %s\n", val);
+		return -EINVAL;
+	}
+	mutex_lock(&hcall_lock);
+	if (ready)
+		ret = on ? install() : (uninstall(), 0);
+	if (!ret)
+		param_enabled = on;
+	mutex_unlock(&hcall_lock);
+	return ret;
+}
+
+static int enabled_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%c\n", param_enabled ? 'Y' : 'N');
+}
+
+static const struct kernel_param_ops enabled_ops = {
+	.set = enabled_set,
+	.get = enabled_get,
+};
+module_param_cb(hypercalls, &enabled_ops, NULL, 0644);
+MODULE_PARM_DESC(hypercalls, "Trace every hypercall (runtime: 0 removes the hook, 1 installs it; default 1)");
+
+static int timing_set(const char *val, const struct kernel_param *kp)
+{
+	bool on;
+
+	if (kstrtobool(val, &on)) {
+		pr_err("hypercalls: invalid value for hcall_timing: %s\n", val);
+		return -EINVAL;
+	}
+	mutex_lock(&hcall_lock);
+	param_timing = on;
+	WRITE_ONCE(pvtrace_hcall_cfg.timing, on);
+	mutex_unlock(&hcall_lock);
+	return 0;
+}
+
+static int timing_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%c\n", param_timing ? 'Y' : 'N');
+}
+
+static const struct kernel_param_ops timing_ops = {
+	.set = timing_set,
+	.get = timing_get,
+};
+module_param_cb(hcall_timing, &timing_ops, NULL, 0644);
+MODULE_PARM_DESC(hcall_timing, "Time each hypercall (runtime; 0: count only; default 1)");
+
+static int window_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned long ns;
+
+	if (kstrtoul(val, 0, &ns) || ns > WINDOW_NS_MAX) {
+		pr_err("hypercalls: hcall_window_ns must be 0..%lu: %s\n",
+		       WINDOW_NS_MAX, val);
+		return -EINVAL;
+	}
+	mutex_lock(&hcall_lock);
+	param_window_ns = ns;
+	if (tsc_khz)
+		set_window(ns);
+	mutex_unlock(&hcall_lock);
+	return 0;
+}
+
+static int window_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%lu\n", param_window_ns);
+}
+
+static const struct kernel_param_ops window_ops = {
+	.set = window_set,
+	.get = window_get,
+};
+module_param_cb(hcall_window_ns, &window_ops, NULL, 0644);
+MODULE_PARM_DESC(hcall_window_ns, "Identical back-to-back hypercalls within this many ns count as redundant (runtime; 0..1000000000; default 50000)");
+
+/* Read side, for debugfs/hcall.c. */
+
+/**
+ * pvtrace_hcall_read_slots() - every slot, one CPU's or summed
+ * @cpu: a possible CPU, or -1 for the sum over all of them
+ * @dst: PVTRACE_SLOT_NR entries, overwritten
+ */
+void pvtrace_hcall_read_slots(int cpu, struct pvtrace_hcall_slot_stats *dst)
+{
+	struct pvtrace_hcall_block *tmp;
+	unsigned int b, i, c, first, n;
+
+	tmp = kmalloc(sizeof(*tmp), GFP_KERNEL);
+	memset(dst, 0, PVTRACE_SLOT_NR * sizeof(*dst));
+	if (!tmp)
+		return;
+	for (b = 0; b < PVTRACE_HCALL_BLOCKS; b++) {
+		struct pvtrace_stats st = {
+			.pcpu = pvtrace_hcall_stats.blocks[b],
+			.size = sizeof(*tmp),
+		};
+
+		first = b * PVTRACE_SLOTS_PER_BLOCK;
+		n = min_t(unsigned int, PVTRACE_SLOTS_PER_BLOCK,
+			  PVTRACE_SLOT_NR - first);
+		for_each_possible_cpu(c) {
+			if (cpu >= 0 && c != cpu)
+				continue;
+			pvtrace_stats_read_cpu(&st, c, tmp);
+			for (i = 0; i < n; i++) {
+				struct pvtrace_hcall_slot_stats *d = &dst[first + i];
+				const struct pvtrace_hcall_slot_stats *s = &tmp->slot[i];
+
+				pvtrace_hist_fold(&d->lat, &s->lat);
+				d->untimed += s->untimed;
+				d->errors += s->errors;
+				d->redundant += s->redundant;
+			}
+		}
+	}
+	kfree(tmp);
+}
+
+/* Merge every CPU's (key, count) table into @dst (keys unique in @dst). */
+void pvtrace_hcall_read_ktab(struct pvtrace_ktab __percpu *t,
+			     struct pvtrace_ktab *dst)
+{
+	unsigned int cpu, i, j;
+
+	memset(dst, 0, sizeof(*dst));
+	for_each_possible_cpu(cpu) {
+		const struct pvtrace_ktab *src = per_cpu_ptr(t, cpu);
+
+		dst->dropped += READ_ONCE(src->dropped);
+		for (i = 0; i < PVTRACE_KTAB_SIZE; i++) {
+			u64 key = READ_ONCE(src->key[i]);
+
+			if (!key)
+				continue;
+			for (j = 0; j < PVTRACE_KTAB_SIZE; j++) {
+				if (!dst->key[j] || dst->key[j] == key)
+					break;
+			}
+			if (j == PVTRACE_KTAB_SIZE) {
+				dst->dropped += READ_ONCE(src->count[i]);
+				continue;
+			}
+			dst->key[j] = key;
+			dst->count[j] += READ_ONCE(src->count[i]);
+		}
+	}
+}
+
+void pvtrace_hcall_read_mc(struct pvtrace_mc_stats *dst)
+{
+	struct pvtrace_mc_stats *tmp = kmalloc(sizeof(*tmp), GFP_KERNEL);
+	struct pvtrace_stats st = {
+		.pcpu = pvtrace_hcall_stats.mc,
+		.size = sizeof(*tmp),
+	};
+	unsigned int cpu, i;
+
+	memset(dst, 0, sizeof(*dst));
+	if (!tmp)
+		return;
+	for_each_possible_cpu(cpu) {
+		pvtrace_stats_read_cpu(&st, cpu, tmp);
+		for (i = 0; i <= PVTRACE_MC_BATCH_MAX; i++)
+			dst->batch[i] += tmp->batch[i];
+		for (i = 0; i <= PVTRACE_HCALL_NR; i++) {
+			dst->op_calls[i] += tmp->op_calls[i];
+			dst->op_failures[i] += tmp->op_failures[i];
+		}
+	}
+	kfree(tmp);
+}
+
+u64 pvtrace_hcall_calls(const struct pvtrace_hcall_slot_stats *s)
+{
+	return pvtrace_hist_count(&s->lat) + s->untimed;
+}
+
+/* For the status file. */
+bool pvtrace_hcall_installed(void)
+{
+	return READ_ONCE(installed);
+}
+
+u64 pvtrace_hcall_noreturn_calls(void)
+{
+	u64 n = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		n += per_cpu(pvtrace_hcall_noreturn, cpu);
+	return n;
+}
+
+unsigned long pvtrace_hcall_window_ns(void)
+{
+	return READ_ONCE(param_window_ns);
+}
+
+const struct pvtrace_hook pvtrace_hcall_hook = {
+	.name = "hypercalls",
+	.init = hcall_init,
+	.exit = hcall_exit,
+	.debugfs = pvtrace_debugfs_hcall,
+};

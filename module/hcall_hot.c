@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The hypercall hot path: what the stub (module/hcall_stub.S) calls
+ * before and after every hypercall the guest kernel makes.
+ *
+ * This runs wherever hypercalls run: NMI, idle with RCU not watching,
+ * early entry, CPU bring-up and teardown, with EFLAGS.AC set by privcmd.
+ * So: noinstr (no tracing, no kprobes, no sanitizers), per-CPU operations
+ * and the TSC only. No locks, no allocation, no printk, no RCU, nothing
+ * that makes a hypercall. Pointer arguments are read only when they are
+ * kernel addresses, and only with an exception-table-protected load.
+ */
+#include <linux/compiler.h>
+#include <linux/math64.h>
+#include <linux/percpu.h>
+#include <linux/uaccess.h>
+#include <asm/msr.h>
+#include <xen/interface/xen.h>
+
+#include <pvtrace/pvtrace.h>
+#include <pvtrace/hcall.h>
+
+/* Calls that entered the stub and have not left it, per CPU. */
+DEFINE_PER_CPU(long, pvtrace_hcall_inflight);
+/* VCPUOP_down calls passed straight through (they do not return). */
+DEFINE_PER_CPU(u64, pvtrace_hcall_noreturn);
+
+/* The previous call on this CPU, for the redundancy check. */
+struct hcall_last {
+	unsigned long nr, a1, a2, a3, a4, a5;
+	u64 end;
+};
+
+static DEFINE_PER_CPU(struct hcall_last, hcall_last);
+
+static __always_inline u64 cycles_to_ns(u64 cycles)
+{
+	return mul_u64_u32_shr(cycles, pvtrace_hcall_cfg.mult, PVTRACE_MULT_SHIFT);
+}
+
+/* Read a kernel u64 at @p; false if @p is not a kernel address or faults. */
+static __always_inline bool read_kernel_u64(const void *p, u64 *val)
+{
+	if ((long)p >= 0)
+		return false;	/* a user pointer (privcmd): never touched */
+	__get_kernel_nofault(val, p, u64, fault);
+	return true;
+fault:
+	return false;
+}
+
+/**
+ * pvtrace_hcall_enter() - before a hypercall
+ * @nr: hypercall number
+ * @a1: first argument
+ * @a2: second argument
+ * @a3: third argument
+ * @a4: fourth argument
+ * @a5: fifth argument
+ *
+ * Return: the TSC at entry with bit 0 replaced by "redundant", or 0 when
+ * timing is off. The stub hands it back to pvtrace_hcall_exit().
+ */
+noinstr u64 pvtrace_hcall_enter(unsigned int nr, unsigned long a1,
+				unsigned long a2, unsigned long a3,
+				unsigned long a4, unsigned long a5)
+{
+	struct hcall_last *last;
+	u64 t0, dup;
+
+	this_cpu_inc(pvtrace_hcall_inflight);
+	if (!READ_ONCE(pvtrace_hcall_cfg.timing))
+		return 0;
+
+	t0 = rdtsc_ordered();
+	/*
+	 * A nested call (an NMI) between the compare and the stores can mix
+	 * two calls' arguments: the redundancy count is a heuristic, the
+	 * latency and call counts are exact.
+	 */
+	last = this_cpu_ptr(&hcall_last);
+	dup = last->nr == nr && last->a1 == a1 && last->a2 == a2 &&
+	      last->a3 == a3 && last->a4 == a4 && last->a5 == a5 &&
+	      t0 - last->end < READ_ONCE(pvtrace_hcall_cfg.window_cycles);
+	last->nr = nr;
+	last->a1 = a1;
+	last->a2 = a2;
+	last->a3 = a3;
+	last->a4 = a4;
+	last->a5 = a5;
+	return (t0 & ~1ULL) | dup;
+}
+
+/* The command of mmuext_op is in its first operation, not an argument. */
+static __always_inline unsigned long mmuext_cmd(unsigned long ops)
+{
+	u64 cmd;
+
+	/* struct mmuext_op begins with "unsigned int cmd" */
+	if (!read_kernel_u64((void *)ops, &cmd))
+		return ~0UL;
+	return (u32)cmd;
+}
+
+static __always_inline void account_multicall(unsigned long entries,
+					      unsigned long n)
+{
+	struct pvtrace_mc_stats __percpu *mc = pvtrace_hcall_stats.mc;
+	const struct multicall_entry *e = (const void *)entries;
+	unsigned long i;
+	u64 op, res;
+
+	pvtrace_write_begin(&mc->sync);
+	this_cpu_inc(mc->batch[min_t(unsigned long, n, PVTRACE_MC_BATCH_MAX)]);
+	for (i = 0; i < min_t(unsigned long, n, PVTRACE_MC_WALK_MAX); i++) {
+		if (!read_kernel_u64(&e[i].op, &op) ||
+		    !read_kernel_u64(&e[i].result, &res))
+			break;
+		op = min_t(u64, op, PVTRACE_HCALL_NR);
+		this_cpu_inc(mc->op_calls[op]);
+		if ((s64)res < 0)
+			this_cpu_inc(mc->op_failures[op]);
+	}
+	pvtrace_write_end(&mc->sync);
+}
+
+/**
+ * pvtrace_hcall_exit() - after a hypercall
+ * @nr: hypercall number
+ * @ret: what it returned
+ * @t0: what pvtrace_hcall_enter() returned
+ * @a1: first argument
+ * @a2: second argument
+ * @caller: return address of the call into the stub: the call site
+ */
+noinstr void pvtrace_hcall_exit(unsigned int nr, long ret, u64 t0,
+				unsigned long a1, unsigned long a2,
+				unsigned long caller)
+{
+	struct pvtrace_hcall_block __percpu *blk;
+	struct pvtrace_hcall_slot_stats __percpu *s;
+	unsigned long cmd = a1;
+	unsigned int slot;
+	u64 t1 = 0;
+
+	if (t0) {
+		t1 = rdtsc_ordered();
+		this_cpu_write(hcall_last.end, t1);
+	}
+	if (nr == __HYPERVISOR_mmuext_op)
+		cmd = mmuext_cmd(a1);
+	slot = pvtrace_hcall_slot(nr, cmd);
+	blk = pvtrace_hcall_stats.blocks[slot / PVTRACE_SLOTS_PER_BLOCK];
+	s = &blk->slot[slot % PVTRACE_SLOTS_PER_BLOCK];
+
+	pvtrace_write_begin(&blk->sync);
+	if (t0)
+		pvtrace_hist_record(&s->lat, cycles_to_ns(t1 - (t0 & ~1ULL)));
+	else
+		this_cpu_inc(s->untimed);
+	if (unlikely(ret < 0)) {
+		this_cpu_inc(s->errors);
+		pvtrace_ktab_add(pvtrace_hcall_stats.errors,
+				 pvtrace_err_key(slot, ret));
+	}
+	if (t0 & 1)
+		this_cpu_inc(s->redundant);
+	pvtrace_write_end(&blk->sync);
+
+	pvtrace_ktab_add(pvtrace_hcall_stats.callers,
+			 pvtrace_caller_key(nr, caller));
+	if (nr == __HYPERVISOR_multicall)
+		account_multicall(a1, a2);
+	this_cpu_dec(pvtrace_hcall_inflight);
+}

@@ -1,0 +1,87 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# The hypercall hook: a known number of one specific hypercall is counted
+# exactly, and the views (totals, sub-commands, per-CPU, latency, callers)
+# agree with each other.
+. "$(dirname "$0")/../lib.sh"
+
+N=300
+H=$PVT_DIR/hypercalls
+
+expect_refusal && tap_skip_all "no hypervisor: pvtrace refuses to load"
+is_loaded || tap_skip_all "pvtrace is not loaded"
+
+# sub_calls NAME: calls of xen_version's sub-command NAME (0 if none yet).
+sub_calls() {
+	awk -v s="$1" '$1 == "xen_version" && $2 == s { print $4; f = 1 }
+		END { if (!f) print 0 }' "$H/subcommands"
+}
+
+# col FILE KEY COLUMN: a number from a table whose first column is KEY.
+col() {
+	"$PVT_CHECK" get "$1" "$2" "$3" 2>/dev/null || echo 0
+}
+
+tap_plan 9
+summary_get hooks | grep -q hypercalls
+tap_ok $? "summary lists the hypercalls hook"
+[ "$(col "$H/status" installed value)" = 1 ]
+tap_ok $? "the hook is installed"
+
+# /sys/hypervisor/version/extra makes exactly one XENVER_extraversion call
+# per read, and nothing else in the guest makes that call.
+before=$(sub_calls extraversion)
+i=0
+while [ $i -lt $N ]; do
+	read -r _ </sys/hypervisor/version/extra
+	i=$((i + 1))
+done
+after=$(sub_calls extraversion)
+tap_diag "xen_version/extraversion: $before -> $after"
+[ $((after - before)) -eq $N ]
+tap_ok $? "$N reads of /sys/hypervisor/version/extra: exactly $N more xen_version/extraversion calls"
+
+total=$(col "$H/totals" xen_version calls)
+subsum=$(awk '$1 == "xen_version" { s += $4 } END { print s + 0 }' "$H/subcommands")
+[ "$total" -ge "$after" ] && [ "$subsum" -ge "$after" ]
+tap_ok $? "xen_version totals ($total) and sub-commands ($subsum) include them"
+
+# A quiet moment: compare views read back to back; other CPUs may still
+# make calls, so the later read may only be larger.
+t1=$(col "$H/totals" sched_op calls)
+p=$(awk '$2 == "sched_op" { s += $3 } END { print s + 0 }' "$H/percpu")
+t2=$(col "$H/totals" sched_op calls)
+tap_diag "sched_op: totals $t1, per-CPU sum $p, totals again $t2"
+[ "$t1" -le "$p" ] && [ "$p" -le "$t2" ]
+tap_ok $? "per-CPU view sums to the totals (sched_op)"
+
+lat=$(awk '$1 == "xen_version" { s += $4 } END { print s + 0 }' "$H/latency")
+[ "$lat" -ge "$after" ]
+tap_ok $? "xen_version latency histogram holds the timed calls ($lat)"
+
+grep -q '^xen_version extra_show+0x[0-9a-f]*/0x[0-9a-f]* vmlinux ' "$H/callers"
+tap_ok $? "callers name the call site (extra_show in vmlinux)"
+grep '^xen_version ' "$H/callers" | sed 's/^/# /'
+
+# The errors table agrees with the error counts.
+e_tab=$(awk 'NR > 1 { s += $4 } END { print s + 0 }' "$H/errors")
+e_tot=$(awk 'NR > 1 { s += $4 } END { print s + 0 }' "$H/totals")
+dropped=$(col "$H/status" errors_dropped value)
+tap_diag "errors: table $e_tab, totals $e_tot, dropped $dropped"
+[ "$e_tab" -le "$e_tot" ] && [ $((e_tab + dropped)) -ge "$e_tot" ]
+tap_ok $? "errors by errno add up to the error counts"
+
+# Runtime switch: off stops counting (and removes the hook), on resumes.
+P=/sys/module/pvtrace/parameters
+echo 0 >$P/hypercalls
+b=$(sub_calls extraversion)
+read -r _ </sys/hypervisor/version/extra
+a=$(sub_calls extraversion)
+off_ok=$([ "$(col "$H/status" installed value)" = 0 ] && [ "$a" = "$b" ] && echo 0 || echo 1)
+echo 1 >$P/hypercalls
+read -r _ </sys/hypervisor/version/extra
+c=$(sub_calls extraversion)
+[ "$off_ok" = 0 ] && [ "$c" = $((a + 1)) ] &&
+	! (echo maybe >$P/hypercalls) 2>/dev/null
+tap_ok $? "hypercalls=0 stops counting, =1 resumes, a bad value is refused"
+tap_done
