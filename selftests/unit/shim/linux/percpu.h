@@ -6,6 +6,7 @@
 #ifndef _SHIM_LINUX_PERCPU_H
 #define _SHIM_LINUX_PERCPU_H
 
+#define DECLARE_PER_CPU(type, name)	extern type name
 #define this_cpu_read(pcp)	(pcp)
 #define this_cpu_inc(pcp)	((pcp)++)
 #define this_cpu_add(pcp, v)	((pcp) += (v))

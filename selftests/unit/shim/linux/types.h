@@ -9,11 +9,14 @@
 
 typedef unsigned long long u64;	/* as in the kernel: %llu */
 typedef uint32_t u32;
+typedef uint16_t u16;
+typedef uint8_t u8;
 typedef long long s64;
 
 #ifndef __always_inline
 #define __always_inline inline __attribute__((__always_inline__))
 #endif
 #define __percpu
+#define __maybe_unused __attribute__((__unused__))
 
 #endif
