@@ -252,7 +252,8 @@ static int enabled_set(const char *val, const struct kernel_param *kp)
 	int ret = kstrtobool(val, &on);
 
 	if (ret) {
-		pr_err("hypercalls: invalid value for hypercalls: %s\n", val);
+		pr_err("hypercalls: invalid value for hypercalls: %.*s\n",
+		       (int)strcspn(val, "\n"), val);
 		return -EINVAL;
 	}
 	mutex_lock(&hcall_lock);
@@ -281,7 +282,8 @@ static int timing_set(const char *val, const struct kernel_param *kp)
 	bool on;
 
 	if (kstrtobool(val, &on)) {
-		pr_err("hypercalls: invalid value for hcall_timing: %s\n", val);
+		pr_err("hypercalls: invalid value for hcall_timing: %.*s\n",
+		       (int)strcspn(val, "\n"), val);
 		return -EINVAL;
 	}
 	mutex_lock(&hcall_lock);
@@ -308,8 +310,8 @@ static int window_set(const char *val, const struct kernel_param *kp)
 	unsigned long ns;
 
 	if (kstrtoul(val, 0, &ns) || ns > WINDOW_NS_MAX) {
-		pr_err("hypercalls: hcall_window_ns must be 0..%lu: %s\n",
-		       WINDOW_NS_MAX, val);
+		pr_err("hypercalls: hcall_window_ns must be 0..%lu: %.*s\n",
+		       WINDOW_NS_MAX, (int)strcspn(val, "\n"), val);
 		return -EINVAL;
 	}
 	mutex_lock(&hcall_lock);

@@ -30,6 +30,14 @@ cp "$BUSYBOX" "$stage/bin/busybox"
 # Only /bin/sh is needed before init runs `busybox --install -s`.
 ln -s busybox "$stage/bin/sh"
 cp "$ko" "$stage/pvtrace.ko"
+# xen-privcmd, for hypercalls made from userspace (Debian builds it as a
+# module; 6.12 ships it xz-compressed, which busybox insmod cannot read).
+privcmd=$(find "$ROOTFS/lib/modules/$kver/kernel/drivers/xen" -name 'xen-privcmd.ko*' | head -n 1)
+case $privcmd in
+*.xz) xz -dc "$privcmd" >"$stage/xen-privcmd.ko" ;;
+?*) cp "$privcmd" "$stage/xen-privcmd.ko" ;;
+*) log "no xen-privcmd module for $kver: privcmd tests will skip" ;;
+esac
 cp -a "$guest" "$stage/selftests"
 install -m 0755 "$guest/init" "$stage/init"
 

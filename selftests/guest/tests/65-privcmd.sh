@@ -1,0 +1,54 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Hypercalls made from userspace through privcmd (what the Xen toolstack
+# does) are counted too, errors by errno, with privcmd as the caller.
+. "$(dirname "$0")/../lib.sh"
+
+N=200
+H=$PVT_DIR/hypercalls
+CALL=$(dirname "$0")/../bin/privcmd-hcall
+XEN_VERSION=17
+XENVER_PAGESIZE=7	# asked by no one else in the guest
+XENVER_BOGUS=63		# not a command: Xen returns -ENOSYS
+
+expect_refusal && tap_skip_all "no hypervisor: pvtrace refuses to load"
+is_loaded || tap_skip_all "pvtrace is not loaded"
+[ -f /xen-privcmd.ko ] || tap_skip_all "no xen-privcmd module in this image"
+grep -q '^xen_privcmd ' /proc/modules || insmod /xen-privcmd.ko ||
+	tap_skip_all "xen-privcmd does not load"
+
+# sub FIELD NAME: a column of xen_version's sub-command NAME (0 if none).
+sub() {
+	awk -v s="$2" -v c="$1" '$1 == "xen_version" && $2 == s { print $c; f = 1 }
+		END { if (!f) print 0 }' "$H/subcommands"
+}
+
+errno_count() {
+	awk -v e="$1" '$1 == "xen_version" && $2 == "other" && $3 == e { print $4; f = 1 }
+		END { if (!f) print 0 }' "$H/errors"
+}
+
+tap_plan 4
+before=$(sub 4 pagesize)
+out=$("$CALL" $N $XEN_VERSION $XENVER_PAGESIZE 0)
+after=$(sub 4 pagesize)
+tap_diag "privcmd-hcall: $out; xen_version/pagesize $before -> $after"
+[ "$out" = "ok $N err 0 errno 0" ] && [ $((after - before)) -eq $N ]
+tap_ok $? "$N hypercalls through privcmd: exactly $N more xen_version/pagesize"
+
+grep -q '^xen_version [^ ]* xen_privcmd [0-9]*$' "$H/callers"
+tap_ok $? "their call site is in the xen_privcmd module"
+grep ' xen_privcmd ' "$H/callers" | sed 's/^/# /'
+
+calls0=$(sub 4 other)
+err0=$(sub 5 other)
+enosys0=$(errno_count 38)
+out=$("$CALL" $N $XEN_VERSION $XENVER_BOGUS 0)
+tap_diag "privcmd-hcall bogus: $out"
+[ "$out" = "ok 0 err $N errno 38" ] &&
+	[ $(($(sub 4 other) - calls0)) -eq $N ] &&
+	[ $(($(sub 5 other) - err0)) -eq $N ]
+tap_ok $? "$N failing calls: counted under xen_version/other as $N errors"
+[ $(($(errno_count 38) - enosys0)) -eq $N ]
+tap_ok $? "and as $N ENOSYS (38) in the errors file"
+tap_done

@@ -1,0 +1,66 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Load and unload pvtrace over and over while every vCPU is busy making
+# hypercalls: each load patches every xen_hypercall call site to the stub,
+# each unload patches them back and waits for calls in flight. Any fault
+# shows up here or in 99-kernel-log.sh.
+# PVTRACE_STRESS (kernel command line pvtrace.stress=N) sets the cycles:
+# 10 by default, 100 in the matrix's *-stress rows.
+. "$(dirname "$0")/../lib.sh"
+
+CYCLES=${PVTRACE_STRESS:-10}
+
+expect_refusal && tap_skip_all "no hypervisor: pvtrace refuses to load"
+[ "$CYCLES" -gt 0 ] || tap_skip_all "pvtrace.stress=0"
+
+rmmod_retry() {
+	i=0
+	while ! rmmod pvtrace 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -ge 500 ] && return 1
+		usleep 10000
+	done
+}
+
+tap_plan 3
+is_loaded && rmmod_retry
+
+# One hypercall loop per vCPU: each read is one xen_version call, and
+# the shell builtin makes no fork.
+ncpu=$(grep -c '^processor' /proc/cpuinfo)
+pids=""
+n=0
+while [ $n -lt "$ncpu" ]; do
+	(while :; do read -r _ </sys/hypervisor/version/extra; done) &
+	pids="$pids $!"
+	n=$((n + 1))
+done
+
+start=$(date +%s)
+fails=0
+c=0
+while [ $c -lt "$CYCLES" ]; do
+	insmod "$PVTRACE_KO" || fails=$((fails + 1))
+	rmmod_retry || fails=$((fails + 1))
+	c=$((c + 1))
+done
+tap_diag "$CYCLES cycles in $(($(date +%s) - start)) s with $ncpu hypercall loops"
+[ $fails -eq 0 ]
+tap_ok $? "$CYCLES load/unload cycles with $ncpu vCPUs making hypercalls ($fails failures)"
+
+# Still counting correctly after all that, with the loops still running.
+insmod "$PVTRACE_KO"
+before=$("$PVT_CHECK" get "$PVT_DIR/hypercalls/totals" xen_version calls)
+sleep 1
+after=$("$PVT_CHECK" get "$PVT_DIR/hypercalls/totals" xen_version calls)
+tap_diag "xen_version calls in 1 s: $before -> $after"
+[ "$after" -gt "$before" ]
+tap_ok $? "after the cycles, a fresh load counts the running loops"
+
+# shellcheck disable=SC2086 # a list of pids
+kill $pids
+wait 2>/dev/null
+rmmod_retry
+! is_loaded
+tap_ok $? "unloads cleanly at the end"
+tap_done
