@@ -63,4 +63,6 @@ wait 2>/dev/null
 rmmod_retry
 ! is_loaded
 tap_ok $? "unloads cleanly at the end"
+# Leave it loaded, as the tests after this one expect.
+insmod "$PVTRACE_KO"
 tap_done
