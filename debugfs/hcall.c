@@ -13,6 +13,7 @@
 #include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
+#include <asm/xen/hypercall.h>
 
 #include <pvtrace/pvtrace.h>
 #include <pvtrace/hcall.h>
@@ -337,8 +338,8 @@ DEFINE_SHOW_ATTRIBUTE(mc_ops);
 
 /*
  * A single-entry multicall batch skips the multicall hypercall: xen_mc_flush()
- * makes the one call directly. Those calls are the ones whose call site is
- * in xen_mc_flush().
+ * makes the one call directly. Those calls are the ones other than multicall
+ * itself whose call site is in xen_mc_flush().
  */
 static u64 single_entry_batches(const struct pvtrace_ktab *k)
 {
@@ -347,7 +348,9 @@ static u64 single_entry_batches(const struct pvtrace_ktab *k)
 	u64 n = 0;
 
 	for (i = 0; i < PVTRACE_KTAB_SIZE; i++) {
-		if (!k->key[i])
+		unsigned int nr = (k->key[i] >> 32) - 1;
+
+		if (!k->key[i] || nr == __HYPERVISOR_multicall)
 			continue;
 		sprint_symbol_no_offset(sym, pvtrace_caller_ip(k->key[i]));
 		if (!strcmp(sym, "xen_mc_flush"))
