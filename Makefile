@@ -5,6 +5,7 @@
 #   make                 build pvtrace.ko for the running kernel
 #   make KDIR=<dir>      ... for the kernel build tree <dir>
 #   make demo            boot the Xen lab, load pvtrace, show what it sees
+#   make bench           the benchmarks (scripts/bench.sh), in the lab
 #   make test            every test layer; last line "N passed, N failed"
 #   make unit            userspace unit tests (ASan + UBSan)
 #   make style           checkpatch --strict on every source file
@@ -60,4 +61,7 @@ version:
 demo:
 	scripts/lab/demo.sh
 
-.PHONY: all module sparse clean install dkms-install unit style test demo version
+bench:
+	scripts/bench.sh
+
+.PHONY: all module sparse clean install dkms-install unit style test demo bench version

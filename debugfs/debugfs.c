@@ -55,6 +55,7 @@ static int summary_show(struct seq_file *m, void *unused)
 	seq_printf(m, "selftest %s\n",
 		   pvtrace_selftest_stats() ? "passed" : "off");
 	seq_printf(m, "torn_reads %llu\n", pvtrace_stats_torn_reads());
+	pvtrace_steal_seq_summary(m);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(summary);

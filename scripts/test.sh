@@ -57,7 +57,7 @@ fi
 . "${PVTRACE_CACHE:-/var/cache/pvtrace-lab}/kernels.env"
 
 echo "== unit tests"
-for t in hist_test env_test format_test parse_test hcall_test; do
+for t in hist_test env_test format_test parse_test steal_test hcall_test; do
 	if ! make -s -C "$repo/selftests/unit" "build/$t" >"$build/unit-$t.log" 2>&1; then
 		cat "$build/unit-$t.log"
 		result FAIL "unit/$t: build"

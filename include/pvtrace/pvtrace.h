@@ -43,6 +43,9 @@ struct pvtrace_hook {
 /* The hooks (module/<hook>.c) and their presentation (debugfs/<hook>.c). */
 extern const struct pvtrace_hook pvtrace_hcall_hook;
 void pvtrace_debugfs_hcall(struct dentry *dir);
+extern const struct pvtrace_hook pvtrace_steal_hook;
+void pvtrace_debugfs_steal(struct dentry *dir);
+void pvtrace_steal_seq_summary(struct seq_file *m);	/* summary records */
 
 /* Write the active hooks' names, comma-separated, or "none". */
 void pvtrace_seq_hooks(struct seq_file *m);

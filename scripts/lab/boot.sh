@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Boot one lab configuration under QEMU (TCG) and write its whole serial console to a log.
 # Usage: boot.sh --kernel KVER --mode pv|pvh|native --initrd FILE --log FILE
-#                [--vcpus N] [--mem MiB] [--timeout SECONDS]
+#                [--vcpus N] [--cpus N] [--mem MiB] [--timeout SECONDS]
 #                [--append-extra "guest kernel args"] [--xen-extra "Xen args"]
 #   pv/pvh: Xen 4.17 with the kernel as PV or PVH dom0 (dom0 gets half of --mem);
 #   native: the kernel alone on plain QEMU.
+#   --vcpus: the guest's vCPUs (Xen's dom0_max_vcpus); --cpus: the emulated machine's
+#   CPUs (QEMU -smp), default --vcpus. More vCPUs than CPUs makes steal time real.
 # pvtrace.expect=xen-pv|xen-pvh|none and pvtrace.initial=1|0 (every Xen boot here is
 # dom0) are derived from --mode; --append-extra comes later, so it can override them.
 # Exit: 0 the guest printed ##PVTRACE-DONE; 2 timeout; 3 crash; 1 QEMU ended otherwise.
@@ -24,7 +26,7 @@ DONE_GRACE=30  # seconds for poweroff after ##PVTRACE-DONE
 
 usage() { sed -n '2,/^# shellcheck/{/^# shellcheck/d;p}' "$0" >&2; exit 2; }
 
-kernel='' mode='' initrd='' logf='' vcpus=2 mem=2048 tmo=180 extra='' xen_extra=''
+kernel='' mode='' initrd='' logf='' vcpus=2 cpus='' mem=2048 tmo=180 extra='' xen_extra=''
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernel=$2 ;;
@@ -32,6 +34,7 @@ while [ $# -gt 0 ]; do
 	--initrd) initrd=$2 ;;
 	--log) logf=$2 ;;
 	--vcpus) vcpus=$2 ;;
+	--cpus) cpus=$2 ;;
 	--mem) mem=$2 ;;
 	--timeout) tmo=$2 ;;
 	--append-extra) extra=$2 ;;
@@ -48,7 +51,12 @@ vmlinuz=$(vmlinuz_of "$kver")
 [ -f "$initrd" ] || die "initrd $initrd missing"
 initrd=$(realpath "$initrd")
 
-qemu=(qemu-system-x86_64 -machine q35 -accel tcg -m "$mem" -smp "$vcpus"
+cpus=${cpus:-$vcpus}
+smp=$cpus
+# A PV dom0 takes its possible CPUs from the machine's ACPI tables: list as many
+# (the extra ones as hot-pluggable, absent) as it has vCPUs.
+[ "$vcpus" -gt "$cpus" ] && smp="$cpus,maxcpus=$vcpus"
+qemu=(qemu-system-x86_64 -machine q35 -accel tcg -m "$mem" -smp "$smp"
 	-nographic -no-reboot -nic none)
 case "$mode" in
 pv | pvh)
@@ -79,7 +87,7 @@ esac
 
 mkdir -p "$(dirname "$logf")"
 : >"$logf"
-log "boot $kver $mode vcpus=$vcpus mem=${mem}M timeout=${tmo}s -> $logf"
+log "boot $kver $mode vcpus=$vcpus cpus=$cpus mem=${mem}M timeout=${tmo}s -> $logf"
 start=$SECONDS
 # timeout(1) is the backstop: even if this script dies, QEMU dies after $tmo + 10 s.
 timeout --kill-after=10 "$tmo" "${qemu[@]}" </dev/null >>"$logf" 2>&1 &

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# make bench: the benchmarks, one section per hook. Each section boots the lab once
+# (pvtrace.mode=bench pvtrace.bench=<section>), runs selftests/guest/bench/<section>.sh
+# in the guest and prints its "bench <section> KEY VALUE" lines; the numbers go into
+# Documentation/performance.rst by hand, with the run's date and commit.
+# Usage: bench.sh [SECTION...]      (default: every section below)
+# Env: PVTRACE_BUILD (default build/), PVTRACE_TIMEOUT (overrides the sections' timeouts).
+# Output: $BUILD/bench/<section>.txt (the lines), $BUILD/bench/<section>.log (console).
+# Exit: 0 if every section ran to its end.
+# shellcheck source-path=SCRIPTDIR source=lab/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lab/common.sh"
+
+# One row per section. Add a row, and selftests/guest/bench/<section>.sh, to add one.
+# Columns: section | kernel var | mode | vcpus (V or V/C, as in lab/matrix.sh) | timeout |
+# guest script (selftests/guest/bench/<script>.sh; default: the section's name)
+SECTIONS=(
+	"steal K612 pvh 2 1200"
+	"hypercalls-6.1-pv   K61  pv  2 1200 hypercalls"
+	"hypercalls-6.1-pvh  K61  pvh 2 1200 hypercalls"
+	"hypercalls-6.12-pvh K612 pvh 1 1200 hypercalls"
+)
+
+main() {
+	local want=" $* " row name kvar mode vcpus tmo script kver short labdir logf rc=0
+	"$LAB_DIR/setup.sh" >&2
+	load_kernels
+	labdir=$BUILD/bench
+	mkdir -p "$labdir"
+	local -A built=()
+	for row in "${SECTIONS[@]}"; do
+		read -r name kvar mode vcpus tmo script <<<"$row"
+		script=${script:-$name}
+		[ $# -eq 0 ] || [[ $want == *" $name "* ]] || continue
+		kver=${!kvar}
+		short=$(kver_short "$kver")
+		if [ -z "${built[$kvar]:-}" ]; then
+			if ! "$LAB_DIR/build-module.sh" "$kver" >"$labdir/build-$short.log" 2>&1 ||
+				! "$LAB_DIR/mkinitramfs.sh" "$kver" "$labdir/initramfs-$short.cpio.gz" \
+					>>"$labdir/build-$short.log" 2>&1; then
+				die "build for $kver failed: $labdir/build-$short.log"
+			fi
+			built[$kvar]=1
+		fi
+		logf=$labdir/$name.log
+		log "bench $name: $kver, Xen $mode dom0, vCPUs $vcpus (takes minutes under TCG)"
+		"$LAB_DIR/boot.sh" --kernel "$kver" --mode "$mode" --vcpus "${vcpus%/*}" \
+			--cpus "${vcpus#*/}" --timeout "${PVTRACE_TIMEOUT:-$tmo}" \
+			--initrd "$labdir/initramfs-$short.cpio.gz" --log "$logf" \
+			--append-extra "pvtrace.mode=bench pvtrace.bench=$script" || true
+		tr -d '\r' <"$logf" | grep -a "^bench $script " >"$labdir/$name.txt" || true
+		echo "== $name ($kver, $mode, vCPUs $vcpus, $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null), $(date -u +%Y-%m-%d))"
+		cat "$labdir/$name.txt"
+		if ! tr -d '\r' <"$logf" | grep -aq "##PVTRACE-BENCH-END $script.sh rc=0"; then
+			echo "FAIL: bench $name did not finish (console: $logf)"
+			rc=1
+		fi
+	done
+	return $rc
+}
+
+main "$@"
