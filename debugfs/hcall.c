@@ -336,6 +336,26 @@ static int mc_ops_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(mc_ops);
 
+static int mc_reasons_show(struct seq_file *m, void *unused)
+{
+	/* enum xen_mc_flush_reason; NONE (an explicit flush) is not traced */
+	static const char *const name[PVTRACE_MC_REASONS] = {
+		"none", "batch_full", "args_full", "callbacks_full",
+	};
+	struct pvtrace_mc_stats *mc = kmalloc(sizeof(*mc), GFP_KERNEL);
+	unsigned int i;
+
+	if (!mc)
+		return -ENOMEM;
+	pvtrace_hcall_read_mc(mc);
+	pvtrace_seq_header(m, "reason flushes");
+	for (i = 1; i < PVTRACE_MC_REASONS; i++)
+		seq_printf(m, "%s %llu\n", name[i], mc->reasons[i]);
+	kfree(mc);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(mc_reasons);
+
 /*
  * A single-entry multicall batch skips the multicall hypercall: xen_mc_flush()
  * makes the one call directly. Those calls are the ones other than multicall
@@ -368,9 +388,12 @@ static int status_show(struct seq_file *m, void *unused)
 		pvtrace_seq_header(m, "key value");
 		seq_printf(m, "installed %d\n", pvtrace_hcall_installed());
 		seq_printf(m, "timing %d\n", READ_ONCE(pvtrace_hcall_cfg.timing));
+		seq_printf(m, "tsc_emulated %d\n", pvtrace_hcall_tsc_emulated());
 		seq_printf(m, "window_ns %lu\n", pvtrace_hcall_window_ns());
 		seq_printf(m, "noreturn_calls %llu\n",
 			   pvtrace_hcall_noreturn_calls());
+		seq_printf(m, "gs_base_calls %llu\n",
+			   READ_ONCE(pvtrace_hcall_gsbase_calls));
 		seq_printf(m, "single_entry_batches %llu\n",
 			   single_entry_batches(callers));
 		seq_printf(m, "callers_dropped %llu\n", callers->dropped);
@@ -397,4 +420,6 @@ void pvtrace_debugfs_hcall(struct dentry *parent)
 	debugfs_create_file("callers", 0444, d, NULL, &callers_fops);
 	debugfs_create_file("multicall_batches", 0444, d, NULL, &mc_batches_fops);
 	debugfs_create_file("multicall_ops", 0444, d, NULL, &mc_ops_fops);
+	debugfs_create_file("multicall_flush_reasons", 0444, d, NULL,
+			    &mc_reasons_fops);
 }

@@ -27,8 +27,10 @@
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/static_call.h>
+#include <asm/processor.h>
 #include <asm/tsc.h>
 #include <asm/xen/hypercall.h>
+#include <asm/xen/hypervisor.h>
 #include <xen/interface/vcpu.h>
 #include <xen/interface/version.h>
 #include <xen/xen.h>
@@ -38,6 +40,8 @@
 
 /* The original target; read by the stub. */
 void *pvtrace_hcall_orig;
+/* set_segment_base(SEGBASE_GS_KERNEL) calls, passed through by the stub. */
+u64 pvtrace_hcall_gsbase_calls;
 
 struct pvtrace_hcall_cfg pvtrace_hcall_cfg;
 struct pvtrace_hcall_stats pvtrace_hcall_stats;
@@ -48,8 +52,9 @@ static bool ready;		/* statistics allocated, hook usable */
 static DEFINE_MUTEX(hcall_lock);	/* installed, and the parameters */
 
 static bool param_enabled = true;
-static bool param_timing = true;
+static int param_timing = -1;		/* -1: auto */
 static unsigned long param_window_ns = 50000;
+static bool tsc_emulated;
 
 #define WINDOW_NS_MAX	NSEC_PER_SEC
 
@@ -124,6 +129,7 @@ static void uninstall(void)
 	lockdep_assert_held(&hcall_lock);
 	if (!installed)
 		return;
+	pvtrace_hcall_mc_unregister();
 	if (READ_ONCE(hcall_key->func) != pvtrace_hcall_stub)
 		pr_warn("hypercalls: xen_hypercall was retargeted by someone else; restoring anyway\n");
 	__static_call_update(hcall_key, STATIC_CALL_TRAMP_ADDR(xen_hypercall),
@@ -139,10 +145,17 @@ static int install(void)
 	unsigned int slot = pvtrace_hcall_slot(__HYPERVISOR_xen_version,
 					       XENVER_version);
 	u64 before, after;
+	int ret;
 
 	lockdep_assert_held(&hcall_lock);
 	if (installed)
 		return 0;
+	ret = pvtrace_hcall_mc_register();
+	if (ret) {
+		pr_err("hypercalls: cannot register the flush-reason probe: %d\n",
+		       ret);
+		return ret;
+	}
 	pvtrace_hcall_orig = READ_ONCE(hcall_key->func);
 	__static_call_update(hcall_key, STATIC_CALL_TRAMP_ADDR(xen_hypercall),
 			     pvtrace_hcall_stub);
@@ -160,6 +173,26 @@ static int install(void)
 		return -EIO;
 	}
 	return 0;
+}
+
+/*
+ * Does Xen emulate RDTSC for this guest (an HVM guest on a host without an
+ * invariant TSC, or after migration)? Then each TSC read is a VM exit, and
+ * timing would cost two exits per hypercall.
+ */
+static bool xen_tsc_emulated(void)
+{
+	u32 base = xen_cpuid_base(), eax, ebx, ecx, edx;
+
+	if (!base || cpuid_eax(base) < base + 3)
+		return false;
+	cpuid_count(base + 3, 0, &eax, &ebx, &ecx, &edx);
+	return eax & XEN_CPUID_TSC_EMULATED;
+}
+
+static bool timing_wanted(void)
+{
+	return param_timing < 0 ? !tsc_emulated : param_timing;
 }
 
 static void set_window(unsigned long ns)
@@ -207,6 +240,8 @@ static int hcall_init(void)
 	int ret;
 
 	BUILD_BUG_ON(__HYPERVISOR_vcpu_op != 24 || VCPUOP_down != 2);
+	BUILD_BUG_ON(__HYPERVISOR_set_segment_base != 25 ||
+		     SEGBASE_GS_KERNEL != 2);
 	BUILD_BUG_ON(sizeof(struct pvtrace_hcall_block) > PCPU_MIN_UNIT_SIZE);
 	if (!pvtrace_guest_is_xen(pvtrace_env.guest))
 		return -ENODEV;
@@ -226,7 +261,10 @@ static int hcall_init(void)
 	mutex_lock(&hcall_lock);
 	pvtrace_hcall_cfg.mult = div_u64((u64)USEC_PER_SEC << PVTRACE_MULT_SHIFT,
 					 tsc_khz);
-	pvtrace_hcall_cfg.timing = param_timing;
+	tsc_emulated = xen_tsc_emulated();
+	pvtrace_hcall_cfg.timing = timing_wanted();
+	if (tsc_emulated && param_timing < 0)
+		pr_info("hypercalls: Xen emulates the TSC in this guest: counting without timing (hcall_timing=1 times anyway, at two VM exits per call)\n");
 	set_window(param_window_ns);
 	ret = param_enabled ? install() : 0;
 	ready = !ret;
@@ -279,23 +317,31 @@ MODULE_PARM_DESC(hypercalls, "Trace every hypercall (runtime: 0 removes the hook
 
 static int timing_set(const char *val, const struct kernel_param *kp)
 {
+	int len = strcspn(val, "\n");
 	bool on;
+	int v;
 
-	if (kstrtobool(val, &on)) {
-		pr_err("hypercalls: invalid value for hcall_timing: %.*s\n",
-		       (int)strcspn(val, "\n"), val);
+	if (len == 4 && !strncmp(val, "auto", 4)) {
+		v = -1;
+	} else if (!kstrtobool(val, &on)) {
+		v = on;
+	} else {
+		pr_err("hypercalls: hcall_timing must be auto, 1 or 0: %.*s\n",
+		       len, val);
 		return -EINVAL;
 	}
 	mutex_lock(&hcall_lock);
-	param_timing = on;
-	WRITE_ONCE(pvtrace_hcall_cfg.timing, on);
+	param_timing = v;
+	if (ready)
+		WRITE_ONCE(pvtrace_hcall_cfg.timing, timing_wanted());
 	mutex_unlock(&hcall_lock);
 	return 0;
 }
 
 static int timing_get(char *buf, const struct kernel_param *kp)
 {
-	return sysfs_emit(buf, "%c\n", param_timing ? 'Y' : 'N');
+	return sysfs_emit(buf, "%s\n", param_timing < 0 ? "auto" :
+			  param_timing ? "1" : "0");
 }
 
 static const struct kernel_param_ops timing_ops = {
@@ -303,7 +349,7 @@ static const struct kernel_param_ops timing_ops = {
 	.get = timing_get,
 };
 module_param_cb(hcall_timing, &timing_ops, NULL, 0644);
-MODULE_PARM_DESC(hcall_timing, "Time each hypercall (runtime; 0: count only; default 1)");
+MODULE_PARM_DESC(hcall_timing, "Time each hypercall: auto (unless Xen emulates the TSC), 1 or 0 (count only) (runtime; default auto)");
 
 static int window_set(const char *val, const struct kernel_param *kp)
 {
@@ -427,6 +473,8 @@ void pvtrace_hcall_read_mc(struct pvtrace_mc_stats *dst)
 			dst->op_calls[i] += tmp->op_calls[i];
 			dst->op_failures[i] += tmp->op_failures[i];
 		}
+		for (i = 0; i < PVTRACE_MC_REASONS; i++)
+			dst->reasons[i] += tmp->reasons[i];
 	}
 	kfree(tmp);
 }
@@ -450,6 +498,11 @@ u64 pvtrace_hcall_noreturn_calls(void)
 	for_each_possible_cpu(cpu)
 		n += per_cpu(pvtrace_hcall_noreturn, cpu);
 	return n;
+}
+
+bool pvtrace_hcall_tsc_emulated(void)
+{
+	return tsc_emulated;
 }
 
 unsigned long pvtrace_hcall_window_ns(void)

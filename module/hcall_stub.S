@@ -14,17 +14,25 @@
  * per-CPU data: calls nest (an NMI inside a long hypercall) and a
  * preemptible call (privcmd) may migrate.
  *
- * VCPUOP_down does not return while the vCPU is offline: it is passed
- * straight to the original target by a tail jump, leaving no return
- * address into this module. It takes three arguments, so %r10 (argument
- * 4) is free to hold the target.
+ * Two calls are passed straight to the original target by a tail jump,
+ * leaving no return address into this module and touching no per-CPU
+ * data; both take at most three arguments, so %r10 (argument 4) is free
+ * to hold the target:
+ * - VCPUOP_down does not return while the vCPU is offline;
+ * - set_segment_base(SEGBASE_GS_KERNEL) is how a PV kernel restores its
+ *   GS base, so during it the per-CPU base may be invalid: 6.1's
+ *   load_percpu_segment() loads %gs with 0 (clearing the base) just
+ *   before, when a CPU comes online. It is counted in one global counter.
  */
 #include <linux/linkage.h>
 #include <asm/percpu.h>
 #include <asm/nospec-branch.h>
 
-#define HYPERVISOR_vcpu_op	24	/* checked against xen.h in hcall.c */
-#define VCPUOP_down		2
+/* Checked against the Xen headers in hcall.c. */
+#define HYPERVISOR_vcpu_op		24
+#define VCPUOP_down			2
+#define HYPERVISOR_set_segment_base	25
+#define SEGBASE_GS_KERNEL		2
 
 /* Frame: below %rbp, the saved registers, then the entry timestamp. */
 #define F_NR	-32
@@ -37,11 +45,20 @@
 
 	.pushsection .noinstr.text, "ax"
 SYM_FUNC_START(pvtrace_hcall_stub)
+	cmpl	$HYPERVISOR_set_segment_base, %eax
+	je	.Lsegbase
 	cmpl	$HYPERVISOR_vcpu_op, %eax
 	jne	.Lcall
 	cmpl	$VCPUOP_down, %edi
 	jne	.Lcall
 	incq	PER_CPU_VAR(pvtrace_hcall_noreturn)
+	movq	pvtrace_hcall_orig(%rip), %r10
+	JMP_NOSPEC r10
+
+.Lsegbase:
+	cmpl	$SEGBASE_GS_KERNEL, %edi
+	jne	.Lcall
+	lock incq pvtrace_hcall_gsbase_calls(%rip)	/* rare: no per-CPU */
 	movq	pvtrace_hcall_orig(%rip), %r10
 	JMP_NOSPEC r10
 

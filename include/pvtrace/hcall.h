@@ -91,7 +91,7 @@ struct pvtrace_hcall_slot_stats {
 };
 
 /* Slots are spread over per-CPU blocks small enough for alloc_percpu(). */
-#define PVTRACE_SLOTS_PER_BLOCK	96
+#define PVTRACE_SLOTS_PER_BLOCK	64	/* a power of two: shifts, no division */
 #define PVTRACE_HCALL_BLOCKS \
 	((PVTRACE_SLOT_NR + PVTRACE_SLOTS_PER_BLOCK - 1) / PVTRACE_SLOTS_PER_BLOCK)
 
@@ -165,12 +165,14 @@ static inline unsigned long pvtrace_caller_ip(u64 key)
  */
 #define PVTRACE_MC_BATCH_MAX	64	/* batch[64] counts batches of >= 64 */
 #define PVTRACE_MC_WALK_MAX	64	/* entries examined per batch */
+#define PVTRACE_MC_REASONS	4	/* enum xen_mc_flush_reason */
 
 struct pvtrace_mc_stats {
 	struct pvtrace_sync sync;
 	u64 batch[PVTRACE_MC_BATCH_MAX + 1];
 	u64 op_calls[PVTRACE_HCALL_NR + 1];	/* [64]: op numbers >= 64 */
 	u64 op_failures[PVTRACE_HCALL_NR + 1];
+	u64 reasons[PVTRACE_MC_REASONS];	/* forced flushes, by reason */
 };
 
 /* The stub and its handlers; see module/hcall_stub.S. */
@@ -202,6 +204,8 @@ struct pvtrace_hcall_stats {
 	struct pvtrace_mc_stats __percpu *mc;
 };
 
+extern void *pvtrace_hcall_orig;
+extern u64 pvtrace_hcall_gsbase_calls;
 extern struct pvtrace_hcall_cfg pvtrace_hcall_cfg;
 extern struct pvtrace_hcall_stats pvtrace_hcall_stats;
 DECLARE_PER_CPU(long, pvtrace_hcall_inflight);
@@ -222,5 +226,10 @@ u64 pvtrace_hcall_calls(const struct pvtrace_hcall_slot_stats *s);
 bool pvtrace_hcall_installed(void);
 u64 pvtrace_hcall_noreturn_calls(void);
 unsigned long pvtrace_hcall_window_ns(void);
+bool pvtrace_hcall_tsc_emulated(void);
+
+/* module/hcall_mc.c */
+int pvtrace_hcall_mc_register(void);
+void pvtrace_hcall_mc_unregister(void);
 
 #endif /* _PVTRACE_HCALL_H */
