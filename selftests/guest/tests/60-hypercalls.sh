@@ -10,6 +10,7 @@ H=$PVT_DIR/hypercalls
 
 expect_refusal && tap_skip_all "no hypervisor: pvtrace refuses to load"
 is_loaded || tap_skip_all "pvtrace is not loaded"
+hcall_hook_off && tap_skip_all "the hypercall hook is off (pvtrace.insmod=$PVTRACE_INSMOD_ARGS)"
 
 # sub_calls NAME: calls of xen_version's sub-command NAME (0 if none yet).
 sub_calls() {
@@ -22,11 +23,22 @@ col() {
 	"$PVT_CHECK" get "$1" "$2" "$3" 2>/dev/null || echo 0
 }
 
-tap_plan 9
+P=/sys/module/pvtrace/parameters
+
+tap_plan 10
 summary_get hooks | grep -q hypercalls
 tap_ok $? "summary lists the hypercalls hook"
 [ "$(col "$H/status" installed value)" = 1 ]
 tap_ok $? "the hook is installed"
+
+# hcall_timing=auto times calls unless Xen emulates the TSC (a VM exit
+# per read); then time them anyway for the checks below.
+emu=$(col "$H/status" tsc_emulated value)
+tim=$(col "$H/status" timing value)
+tap_diag "tsc_emulated $emu, timing $tim (hcall_timing=$(cat $P/hcall_timing))"
+[ "$(cat $P/hcall_timing)" = auto ] && [ "$tim" = $((1 - emu)) ]
+tap_ok $? "hcall_timing=auto times calls exactly when the TSC is not emulated"
+echo 1 >$P/hcall_timing
 
 # /sys/hypervisor/version/extra makes exactly one XENVER_extraversion call
 # per read, and nothing else in the guest makes that call.
@@ -72,7 +84,7 @@ tap_diag "errors: table $e_tab, totals $e_tot, dropped $dropped"
 tap_ok $? "errors by errno add up to the error counts"
 
 # Runtime switch: off stops counting (and removes the hook), on resumes.
-P=/sys/module/pvtrace/parameters
+echo auto >$P/hcall_timing
 echo 0 >$P/hypercalls
 b=$(sub_calls extraversion)
 read -r _ </sys/hypervisor/version/extra

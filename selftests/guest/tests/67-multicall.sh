@@ -10,7 +10,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 # Assigned by the builtin-only lookup() and batches() below.
-mc0=0 mc1=0 one0=0 one1=0 b0="" b1=""
+mc0=0 mc1=0 one0=0 one1=0 b0="" b1="" r0="" r1=""
 T=/sys/kernel/tracing
 H=$PVT_DIR/hypercalls
 RUNS=100
@@ -18,6 +18,7 @@ RUNS=100
 expect_refusal && tap_skip_all "no hypervisor: pvtrace refuses to load"
 [ "$PVTRACE_EXPECT_TYPE" = xen-pv ] || tap_skip_all "multicalls are PV-only"
 is_loaded || tap_skip_all "pvtrace is not loaded"
+hcall_hook_off && tap_skip_all "the hypercall hook is off (pvtrace.insmod=$PVTRACE_INSMOD_ARGS)"
 [ -f $T/events/xen/xen_mc_flush/enable ] || tap_skip_all "no tracefs xen events"
 
 # lookup VAR FILE KEY COL: VAR = column COL of the record whose first
@@ -44,14 +45,26 @@ batches() {
 	eval "$1=\$_s"
 }
 
-tap_plan 3
+# reasons VAR: forced flushes by reason, as "reason:count ...".
+reasons() {
+	_s=""
+	while read -r _r _n; do
+		case $_r in '#'*) continue ;; esac
+		_s="$_s $_r:$_n"
+	done <"$H/multicall_flush_reasons"
+	eval "$1=\$_s"
+}
+
+tap_plan 4
 echo 0 >$T/tracing_on
 echo >$T/trace
 echo 1 >$T/events/xen/xen_mc_flush/enable
+echo 1 >$T/events/xen/xen_mc_flush_reason/enable
 
 lookup mc0 "$H/totals" multicall 3
 lookup one0 "$H/status" single_entry_batches 2
 batches b0
+reasons r0
 echo 1 >$T/tracing_on
 i=0
 while [ $i -lt $RUNS ]; do
@@ -62,7 +75,9 @@ echo 0 >$T/tracing_on
 lookup mc1 "$H/totals" multicall 3
 lookup one1 "$H/status" single_entry_batches 2
 batches b1
+reasons r1
 echo 0 >$T/events/xen/xen_mc_flush/enable
+echo 0 >$T/events/xen/xen_mc_flush_reason/enable
 
 grep -o 'flushing [0-9]* hypercalls' $T/trace | awk '{ print $2 }' >/tmp/mc.sizes
 ev_multi=$(awk '$1 >= 2' /tmp/mc.sizes | wc -l)
@@ -98,4 +113,19 @@ while read -r s; do
 done </tmp/mc.distinct
 [ -z "$bad" ]
 tap_ok $? "batch-size histogram matches per size (bad:${bad:- none})"
+
+# Forced flushes by reason against the xen_mc_flush_reason events.
+bad=""
+for pair in batch_full:BATCH args_full:ARGS callbacks_full:CALLBACK; do
+	ours=${pair%%:*}
+	want=$(grep -c "xen_mc_flush_reason: flush reason ${pair#*:}\$" $T/trace)
+	got0=0
+	got1=0
+	for p in $r0; do [ "${p%%:*}" = "$ours" ] && got0=${p#*:}; done
+	for p in $r1; do [ "${p%%:*}" = "$ours" ] && got1=${p#*:}; done
+	tap_diag "flush reason $ours: pvtrace +$((got1 - got0)), tracepoint $want"
+	close $((got1 - got0)) "$want" || bad="$bad $ours:$((got1 - got0))/$want"
+done
+[ -z "$bad" ]
+tap_ok $? "forced flushes by reason match the tracepoint (bad:${bad:- none})"
 tap_done
