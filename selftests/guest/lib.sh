@@ -10,6 +10,19 @@ PVT_CHECK=${PVT_CHECK:-$(dirname "$0")/../bin/pvtrace-check}
 _tap_n=0
 _tap_failed=0
 
+# pvt_insmod [PARAM=VALUE...]: load pvtrace with the row's parameters
+# (pvtrace.insmod= on the kernel command line) and these.
+pvt_insmod() {
+	# shellcheck disable=SC2086 # a list of parameters
+	insmod "$PVTRACE_KO" $PVTRACE_INSMOD_ARGS "$@"
+}
+
+# The hypercall hook is off in rows where runtime text patching is unsafe
+# (6.12 with several vCPUs under QEMU 7.2: Documentation/lab-textpoke.rst).
+hcall_hook_off() {
+	[ "$("$PVT_CHECK" get "$PVT_DIR/hypercalls/status" installed 2>/dev/null)" != 1 ]
+}
+
 tap_plan() {
 	echo "TAP version 13"
 	echo "1..$1"

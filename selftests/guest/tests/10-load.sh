@@ -31,7 +31,7 @@ if expect_refusal; then
 fi
 
 tap_plan 6
-out=$(insmod "$PVTRACE_KO" selftest=1 2>&1)
+out=$(pvt_insmod selftest=1 2>&1)
 rc=$?
 [ -n "$out" ] && tap_diag "insmod: $out"
 tap_ok $rc "insmod pvtrace.ko selftest=1"

@@ -13,6 +13,7 @@ XENVER_BOGUS=63		# not a command: Xen returns -ENOSYS
 
 expect_refusal && tap_skip_all "no hypervisor: pvtrace refuses to load"
 is_loaded || tap_skip_all "pvtrace is not loaded"
+hcall_hook_off && tap_skip_all "the hypercall hook is off (pvtrace.insmod=$PVTRACE_INSMOD_ARGS)"
 [ -f /xen-privcmd.ko ] || tap_skip_all "no xen-privcmd module in this image"
 grep -q '^xen_privcmd ' /proc/modules || insmod /xen-privcmd.ko ||
 	tap_skip_all "xen-privcmd does not load"

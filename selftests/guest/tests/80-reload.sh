@@ -33,7 +33,7 @@ reader=$!
 fails=0
 c=0
 while [ $c -lt $CYCLES ]; do
-	insmod "$PVTRACE_KO" || fails=$((fails + 1))
+	pvt_insmod || fails=$((fails + 1))
 	rmmod_retry || fails=$((fails + 1))
 	c=$((c + 1))
 done
@@ -42,7 +42,7 @@ wait $reader 2>/dev/null
 [ $fails -eq 0 ]
 tap_ok $? "$CYCLES load/unload cycles with a reader running ($fails failures)"
 
-insmod "$PVTRACE_KO"
+pvt_insmod
 tap_ok $? "reload without the self-test"
 [ "$(summary_get selftest)" = off ] && [ ! -e "$PVT_DIR/selftest_hist" ]
 tap_ok $? "after reload: selftest off, no selftest files"
