@@ -38,6 +38,16 @@ case $privcmd in
 ?*) cp "$privcmd" "$stage/xen-privcmd.ko" ;;
 *) log "no xen-privcmd module for $kver: privcmd tests will skip" ;;
 esac
+# The benchmark module of make bench (selftests/guest/kmod), for this kernel.
+if [ -f "$guest/kmod/Kbuild" ]; then
+	hb=$BUILD/$kver/hbench
+	rm -rf "$hb"
+	mkdir -p "$hb"
+	cp "$guest"/kmod/Kbuild "$guest"/kmod/*.c "$hb/"
+	make -s -C "$(kdir_of "$kver")" M="$hb" modules >&2 ||
+		die "building the benchmark module for $kver failed"
+	cp "$hb/pvtrace_hbench.ko" "$stage/"
+fi
 cp -a "$guest" "$stage/selftests"
 install -m 0755 "$guest/init" "$stage/init"
 

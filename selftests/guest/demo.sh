@@ -12,20 +12,36 @@ echo "\$ insmod pvtrace.ko selftest=1"
 insmod "$PVTRACE_KO" selftest=1 || echo "(insmod failed: $?)"
 dmesg | grep 'pvtrace:' | sed 's/^/  /'
 echo
-echo "workload: 200 reads of /sys/hypervisor/version, a walk of /sys, 8 MB through a pipe"
+echo "workload: 200 reads of /sys/hypervisor/version, 100 fork+exec, a walk of /sys, 8 MB through a pipe"
 i=0
 while [ $i -lt 200 ]; do
 	cat /sys/hypervisor/version/major /sys/hypervisor/version/minor >/dev/null 2>&1
 	i=$((i + 1))
 done
+i=0
+while [ $i -lt 100 ]; do
+	/bin/busybox true
+	i=$((i + 1))
+done
 find /sys -maxdepth 4 >/dev/null 2>&1
 dd if=/dev/zero bs=64k count=128 2>/dev/null | cat >/dev/null
-for f in version summary selftest_cpus selftest_hist; do
+for f in version summary hypercalls/status hypercalls/totals \
+	hypercalls/subcommands hypercalls/errors hypercalls/multicall_ops; do
 	[ -f "$D/$f" ] || continue
 	echo
 	echo "\$ cat $D/$f"
 	cat "$D/$f"
 done
+show_head() {
+	[ -f "$D/$1" ] || return 0
+	echo
+	echo "\$ $2 $D/$1"
+	sh -c "$2 $D/$1"
+}
+show_head hypercalls/callers "head -n 25"
+show_head hypercalls/percpu "head -n 12"
+show_head hypercalls/latency "awk 'NR == 1 || (\$1 == \"sched_op\" && \$4 > 0)'"
+
 echo
 echo "\$ rmmod pvtrace"
 rmmod pvtrace && echo "unloaded; $D exists: $([ -e $D ] && echo yes || echo no)"
