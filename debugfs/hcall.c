@@ -148,6 +148,32 @@ static int percpu_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(percpu);
 
+static int percpu_subcommands_show(struct seq_file *m, void *unused)
+{
+	struct pvtrace_hcall_slot_stats *slots;
+	char buf[32], key[96];
+	unsigned int slot;
+	int cpu;
+
+	pvtrace_seq_header(m, "cpu hypercall subcommand calls errors redundant total_ns max_ns");
+	for_each_possible_cpu(cpu) {
+		slots = read_slots(cpu);
+		if (!slots)
+			return -ENOMEM;
+		for (slot = PVTRACE_SLOT_SUB0; slot < PVTRACE_SLOT_BADNR; slot++) {
+			if (!pvtrace_hcall_calls(&slots[slot]))
+				continue;
+			snprintf(key, sizeof(key), "%d %s %s", cpu,
+				 hcall_name(pvtrace_slot_hcall(slot), buf, sizeof(buf)),
+				 pvtrace_sub_names[slot - PVTRACE_SLOT_SUB0]);
+			show_row(m, key, &slots[slot]);
+		}
+		vfree(slots);
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(percpu_subcommands);
+
 static int latency_show(struct seq_file *m, void *unused)
 {
 	struct pvtrace_hcall_slot_stats *slots = read_slots(-1), h;
@@ -413,6 +439,8 @@ void pvtrace_debugfs_hcall(struct dentry *parent)
 	debugfs_create_file("totals", 0444, d, NULL, &totals_fops);
 	debugfs_create_file("subcommands", 0444, d, NULL, &subcommands_fops);
 	debugfs_create_file("percpu", 0444, d, NULL, &percpu_fops);
+	debugfs_create_file("percpu_subcommands", 0444, d, NULL,
+			    &percpu_subcommands_fops);
 	debugfs_create_file("latency", 0444, d, NULL, &latency_fops);
 	debugfs_create_file("subcommand_latency", 0444, d, NULL,
 			    &subcommand_latency_fops);

@@ -17,6 +17,17 @@ pvt_insmod() {
 	insmod "$PVTRACE_KO" $PVTRACE_INSMOD_ARGS "$@"
 }
 
+# pvt_rmmod: unload pvtrace, retrying for up to 5 s: busybox rmmod does
+# not wait while a reader still holds one of its files open.
+pvt_rmmod() {
+	_i=0
+	while ! rmmod pvtrace 2>/dev/null; do
+		_i=$((_i + 1))
+		[ $_i -ge 500 ] && return 1
+		usleep 10000
+	done
+}
+
 # The hypercall hook is off in rows where runtime text patching is unsafe
 # (6.12 with several vCPUs under QEMU 7.2: Documentation/lab-textpoke.rst).
 hcall_hook_off() {

@@ -25,7 +25,7 @@ col() {
 
 P=/sys/module/pvtrace/parameters
 
-tap_plan 10
+tap_plan 11
 summary_get hooks | grep -q hypercalls
 tap_ok $? "summary lists the hypercalls hook"
 [ "$(col "$H/status" installed value)" = 1 ]
@@ -66,6 +66,12 @@ t2=$(col "$H/totals" sched_op calls)
 tap_diag "sched_op: totals $t1, per-CPU sum $p, totals again $t2"
 [ "$t1" -le "$p" ] && [ "$p" -le "$t2" ]
 tap_ok $? "per-CPU view sums to the totals (sched_op)"
+
+# Per vCPU and sub-command: the reads above are all in there.
+pc=$(awk '$2 == "xen_version" && $3 == "extraversion" { s += $4 } END { print s + 0 }' "$H/percpu_subcommands")
+tap_diag "xen_version/extraversion per vCPU, summed: $pc"
+[ "$pc" -eq "$after" ]
+tap_ok $? "per-vCPU sub-command view sums to the sub-command total ($pc)"
 
 lat=$(awk '$1 == "xen_version" { s += $4 } END { print s + 0 }' "$H/latency")
 [ "$lat" -ge "$after" ]

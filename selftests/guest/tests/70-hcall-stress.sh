@@ -15,17 +15,8 @@ expect_refusal && tap_skip_all "no hypervisor: pvtrace refuses to load"
 is_loaded && hcall_hook_off &&
 	tap_skip_all "the hypercall hook is off (pvtrace.insmod=$PVTRACE_INSMOD_ARGS)"
 
-rmmod_retry() {
-	i=0
-	while ! rmmod pvtrace 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -ge 500 ] && return 1
-		usleep 10000
-	done
-}
-
 tap_plan 3
-is_loaded && rmmod_retry
+is_loaded && pvt_rmmod
 
 # One hypercall loop per vCPU: each read is one xen_version call, and
 # the shell builtin makes no fork.
@@ -43,7 +34,7 @@ fails=0
 c=0
 while [ $c -lt "$CYCLES" ]; do
 	pvt_insmod || fails=$((fails + 1))
-	rmmod_retry || fails=$((fails + 1))
+	pvt_rmmod || fails=$((fails + 1))
 	c=$((c + 1))
 done
 tap_diag "$CYCLES cycles in $(($(date +%s) - start)) s with $ncpu hypercall loops"
@@ -62,7 +53,7 @@ tap_ok $? "after the cycles, a fresh load counts the running loops"
 # shellcheck disable=SC2086 # a list of pids
 kill $pids
 wait 2>/dev/null
-rmmod_retry
+pvt_rmmod
 ! is_loaded
 tap_ok $? "unloads cleanly at the end"
 # Leave it loaded, as the tests after this one expect.

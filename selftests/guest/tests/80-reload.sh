@@ -8,18 +8,8 @@ CYCLES=20
 expect_refusal && tap_skip_all "no hypervisor: pvtrace refuses to load"
 is_loaded || tap_skip_all "pvtrace is not loaded"
 
-# rmmod_retry: busybox rmmod does not wait while a reader holds a file.
-rmmod_retry() {
-	i=0
-	while ! rmmod pvtrace 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -ge 200 ] && return 1
-		usleep 10000
-	done
-}
-
 tap_plan 5
-rmmod_retry
+pvt_rmmod
 tap_ok $? "rmmod pvtrace"
 [ ! -e "$PVT_DIR" ] && ! is_loaded
 tap_ok $? "module and /sys/kernel/debug/pvtrace are gone"
@@ -34,7 +24,7 @@ fails=0
 c=0
 while [ $c -lt $CYCLES ]; do
 	pvt_insmod || fails=$((fails + 1))
-	rmmod_retry || fails=$((fails + 1))
+	pvt_rmmod || fails=$((fails + 1))
 	c=$((c + 1))
 done
 kill $reader

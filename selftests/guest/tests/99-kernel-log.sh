@@ -7,13 +7,7 @@
 BAD='BUG:|WARNING:|Oops|general protection|Kernel panic|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|INFO: task .* blocked|UBSAN:|KASAN:|kmemleak'
 
 tap_plan 2
-if is_loaded; then
-	i=0
-	while ! rmmod pvtrace 2>/dev/null && [ $i -lt 100 ]; do
-		i=$((i + 1))
-		usleep 10000
-	done
-fi
+is_loaded && pvt_rmmod
 ! is_loaded
 tap_ok $? "pvtrace unloads at the end"
 hits=$(dmesg | grep -E "$BAD")
