@@ -76,10 +76,13 @@ noinstr u64 pvtrace_hcall_enter(unsigned int nr, unsigned long a1,
 	/*
 	 * A nested call (an NMI) between the compare and the stores can mix
 	 * two calls' arguments: the redundancy count is a heuristic, the
-	 * latency and call counts are exact.
+	 * latency and call counts are exact. A call passing a kernel pointer
+	 * (mmu_update's request on the stack, say) is not judged: the same
+	 * address carries a new request each time.
 	 */
 	last = this_cpu_ptr(&hcall_last);
-	dup = last->nr == nr && last->a1 == a1 && last->a2 == a2 &&
+	dup = (long)(a1 | a2 | a3 | a4 | a5) >= 0 &&
+	      last->nr == nr && last->a1 == a1 && last->a2 == a2 &&
 	      last->a3 == a3 && last->a4 == a4 && last->a5 == a5 &&
 	      t0 - last->end < READ_ONCE(pvtrace_hcall_cfg.window_cycles);
 	last->nr = nr;
