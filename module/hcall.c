@@ -259,8 +259,7 @@ static int hcall_init(void)
 		return ret;
 
 	mutex_lock(&hcall_lock);
-	pvtrace_hcall_cfg.mult = div_u64((u64)USEC_PER_SEC << PVTRACE_MULT_SHIFT,
-					 tsc_khz);
+	pvtrace_hcall_cfg.mult = pvtrace_tsc_mult(tsc_khz);
 	tsc_emulated = xen_tsc_emulated();
 	pvtrace_hcall_cfg.timing = timing_wanted();
 	if (tsc_emulated && param_timing < 0)

@@ -35,7 +35,7 @@ static DEFINE_PER_CPU(struct hcall_last, hcall_last);
 
 static __always_inline u64 cycles_to_ns(u64 cycles)
 {
-	return mul_u64_u32_shr(cycles, pvtrace_hcall_cfg.mult, PVTRACE_MULT_SHIFT);
+	return pvtrace_cycles_to_ns(cycles, pvtrace_hcall_cfg.mult);
 }
 
 /* Read a kernel u64 at @p; false if @p is not a kernel address or faults. */

@@ -20,6 +20,7 @@
 #include <linux/types.h>
 #include <linux/percpu.h>
 
+#include <pvtrace/clock.h>
 #include <pvtrace/hist.h>
 #include <pvtrace/stats.h>
 
@@ -176,7 +177,6 @@ struct pvtrace_mc_stats {
 };
 
 /* The stub and its handlers; see module/hcall_stub.S. */
-#define PVTRACE_MULT_SHIFT	24
 
 /**
  * struct pvtrace_hcall_cfg - settings the hot path reads

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The hooks' clock: the TSC, read with rdtsc_ordered(), turned into
+ * nanoseconds by a multiplier computed once from tsc_khz. Hot paths may
+ * read nothing else (no clocksource, no RCU), and pvtrace builds for
+ * x86-64 only, where every Xen and KVM guest has a TSC.
+ */
+#ifndef _PVTRACE_CLOCK_H
+#define _PVTRACE_CLOCK_H
+
+#include <linux/types.h>
+#include <linux/math64.h>
+
+#define PVTRACE_MULT_SHIFT	24
+
+/* ns = cycles * mult >> PVTRACE_MULT_SHIFT, for a TSC of @khz kHz. */
+static inline u32 pvtrace_tsc_mult(unsigned int khz)
+{
+	return khz ? div_u64(1000000ULL << PVTRACE_MULT_SHIFT, khz) : 0;
+}
+
+static __always_inline u64 pvtrace_cycles_to_ns(u64 cycles, u32 mult)
+{
+	return mul_u64_u32_shr(cycles, mult, PVTRACE_MULT_SHIFT);
+}
+
+#endif /* _PVTRACE_CLOCK_H */
