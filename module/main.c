@@ -18,6 +18,7 @@ struct pvtrace_env pvtrace_env;
 /* Every hook, in installation order. */
 static const struct pvtrace_hook *const hooks[] = {
 	&pvtrace_hcall_hook,
+	&pvtrace_upcall_hook,
 	&pvtrace_steal_hook,
 };
 

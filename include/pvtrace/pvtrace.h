@@ -46,6 +46,8 @@ void pvtrace_debugfs_hcall(struct dentry *dir);
 extern const struct pvtrace_hook pvtrace_steal_hook;
 void pvtrace_debugfs_steal(struct dentry *dir);
 void pvtrace_steal_seq_summary(struct seq_file *m);	/* summary records */
+extern const struct pvtrace_hook pvtrace_upcall_hook;
+void pvtrace_debugfs_upcall(struct dentry *dir);
 
 /* Write the active hooks' names, comma-separated, or "none". */
 void pvtrace_seq_hooks(struct seq_file *m);

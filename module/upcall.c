@@ -1,0 +1,432 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The upcall hook: every upcall (event-channel callback) per vCPU, and per
+ * event channel the handler that ran, with times. What is probed and why:
+ * include/pvtrace/upcall.h.
+ *
+ * Every probe here runs in hard interrupt context, inside the upcall (or,
+ * for the tracepoints, inside any interrupt): per-CPU operations and the
+ * TSC only. The one cross-CPU operation is the cmpxchg that claims a
+ * channel's table entry the first time the channel is seen.
+ *
+ * Installing registers two tracepoint probes, a kprobe and a kretprobe:
+ * each patches kernel text (see Documentation/lab-textpoke.rst for what
+ * that means in the lab). Removing unregisters them and waits for every
+ * probe that was running (tracepoint_synchronize_unregister(), and the RCU
+ * grace period unregister_kretprobe() waits for) before the statistics are
+ * freed.
+ */
+#include <linux/cpumask.h>
+#include <linux/errno.h>
+#include <linux/interrupt.h>
+#include <linux/kprobes.h>
+#include <linux/moduleparam.h>
+#include <linux/percpu.h>
+#include <linux/string.h>
+#include <linux/tracepoint.h>
+#include <asm/hardirq.h>
+#include <asm/msr.h>
+#include <asm/tsc.h>
+#include <asm/xen/hypercall.h>
+#include <xen/events.h>
+#include <xen/interface/event_channel.h>
+#include <xen/xen.h>
+
+#include <pvtrace/pvtrace.h>
+#include <pvtrace/clock.h>
+#include <pvtrace/upcall.h>
+
+static bool param_enabled = true;
+module_param_named(upcalls, param_enabled, bool, 0444);
+MODULE_PARM_DESC(upcalls,
+		 "Count upcalls and event-channel handlers (default: 1). 0 leaves kernel text unpatched by this hook");
+
+/* What a probe on this CPU is in the middle of; not statistics. */
+struct up_state {
+	u64 events;		/* events handled in upcalls, ever */
+	u64 handler_t0;		/* TSC when the current handler started */
+	int handler_irq;	/* its IRQ, -1 when none is timed */
+	u32 port;		/* the port dispatched last */
+	bool in_upcall;		/* between the upcall's entry and return */
+	bool fresh;		/* @port was dispatched and no handler ran yet */
+};
+
+static DEFINE_PER_CPU(struct up_state, up_state);
+/* irq_stat.irq_hv_callback_count when the hook was installed. */
+static DEFINE_PER_CPU(unsigned int, kernel_base);
+
+/* Per upcall, carried from the kretprobe's entry to its return. */
+struct up_instance {
+	u64 t0;
+	u64 events0;
+};
+
+static struct pvtrace_stats cpu_stats;
+static struct pvtrace_stats chan_stats[PVTRACE_CHAN_BLOCKS];
+static u64 chan_keys[PVTRACE_CHANS];
+static struct pvtrace_chan_info chan_info[PVTRACE_CHANS];
+static u32 up_mult;
+static bool channels_on;
+
+static struct tracepoint *tp_entry, *tp_exit;
+
+static __always_inline struct pvtrace_upcall_cpu __percpu *cpu_block(void)
+{
+	return cpu_stats.pcpu;
+}
+
+static int upcall_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct up_instance *in = (struct up_instance *)ri->data;
+
+	in->events0 = this_cpu_read(up_state.events);
+	this_cpu_write(up_state.fresh, false);
+	this_cpu_write(up_state.in_upcall, true);
+	in->t0 = rdtsc_ordered();
+	return 0;
+}
+
+static int upcall_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct up_instance *in = (struct up_instance *)ri->data;
+	struct pvtrace_upcall_cpu __percpu *s = cpu_block();
+	u64 ns = pvtrace_cycles_to_ns(rdtsc_ordered() - in->t0, up_mult);
+	u64 events = this_cpu_read(up_state.events) - in->events0;
+
+	this_cpu_write(up_state.in_upcall, false);
+	pvtrace_write_begin(&s->sync);
+	if (!events)
+		this_cpu_inc(s->empty);
+	if ((int)regs_return_value(regs) == IRQ_NONE)
+		this_cpu_inc(s->spurious);
+	this_cpu_add(s->events, events);
+	pvtrace_hist_record(&s->lat, ns);
+	pvtrace_hist_record(&s->per_upcall, events);
+	pvtrace_write_end(&s->sync);
+	return 0;
+}
+
+static struct kretprobe upcall_probe = {
+	.kp.symbol_name = "xen_evtchn_do_upcall",
+	.entry_handler = upcall_entry,
+	.handler = upcall_return,
+	.data_size = sizeof(struct up_instance),
+};
+
+/* handle_irq_for_port(evtchn_port_t port, struct evtchn_loop_ctrl *ctrl) */
+static int port_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	this_cpu_inc(up_state.events);
+	this_cpu_write(up_state.port, (u32)regs->di);
+	this_cpu_write(up_state.fresh, true);
+	return 0;
+}
+
+static struct kprobe port_probe = {
+	.symbol_name = "handle_irq_for_port",
+	.pre_handler = port_pre,
+};
+
+/* The table entry of (@irq, @action), claimed if new. */
+static int chan_entry(int irq, const struct irqaction *action)
+{
+	struct pvtrace_chan_info *ci;
+	bool claimed;
+	int e;
+
+	e = pvtrace_chan_find(chan_keys, pvtrace_chan_key(action, irq), &claimed);
+	if (e >= 0 && claimed) {
+		ci = &chan_info[e];
+		pvtrace_chan_name(ci->name, sizeof(ci->name), action->name);
+		/* The name is complete before a reader sees ready. */
+		smp_store_release(&ci->ready, 1);
+	}
+	return e;
+}
+
+static void probe_handler_entry(void *data, int irq, struct irqaction *action)
+{
+	/* Every interrupt comes here: the filter is this one load. */
+	if (!this_cpu_read(up_state.in_upcall))
+		return;
+	this_cpu_write(up_state.handler_irq, irq);
+	this_cpu_write(up_state.handler_t0, rdtsc_ordered());
+}
+
+static void probe_handler_exit(void *data, int irq, struct irqaction *action,
+			       int ret)
+{
+	struct pvtrace_upcall_cpu __percpu *s = cpu_block();
+	struct pvtrace_chan_block __percpu *b;
+	bool fresh;
+	u64 ns;
+	u32 port;
+	int e;
+
+	if (!this_cpu_read(up_state.in_upcall) ||
+	    this_cpu_read(up_state.handler_irq) != irq)
+		return;
+	ns = pvtrace_cycles_to_ns(rdtsc_ordered() -
+				  this_cpu_read(up_state.handler_t0), up_mult);
+	this_cpu_write(up_state.handler_irq, -1);
+	fresh = this_cpu_read(up_state.fresh);
+	this_cpu_write(up_state.fresh, false);
+	port = this_cpu_read(up_state.port);
+	if (!fresh)
+		this_cpu_inc(up_state.events);
+
+	e = chan_entry(irq, action);
+	pvtrace_write_begin(&s->sync);
+	this_cpu_inc(s->handlers);
+	if (!fresh)
+		this_cpu_inc(s->direct);
+	else if (irq_from_evtchn(port) != (unsigned int)irq)
+		this_cpu_inc(s->foreign);
+	else if (e >= 0 && READ_ONCE(chan_info[e].port) != (int)port)
+		WRITE_ONCE(chan_info[e].port, port);
+	if (e < 0)
+		this_cpu_inc(s->overflow);
+	pvtrace_write_end(&s->sync);
+	if (e < 0)
+		return;
+
+	b = chan_stats[e / PVTRACE_CHANS_PER_BLOCK].pcpu;
+	pvtrace_write_begin(&b->sync);
+	pvtrace_hist_record(&b->lat[e % PVTRACE_CHANS_PER_BLOCK], ns);
+	pvtrace_write_end(&b->sync);
+}
+
+static void find_tps(struct tracepoint *tp, void *priv)
+{
+	if (!strcmp(tp->name, "irq_handler_entry"))
+		tp_entry = tp;
+	else if (!strcmp(tp->name, "irq_handler_exit"))
+		tp_exit = tp;
+}
+
+static void fold_cpu(void *dst, const void *src)
+{
+	struct pvtrace_upcall_cpu *d = dst;
+	const struct pvtrace_upcall_cpu *s = src;
+
+	d->empty += s->empty;
+	d->spurious += s->spurious;
+	d->events += s->events;
+	d->handlers += s->handlers;
+	d->direct += s->direct;
+	d->foreign += s->foreign;
+	d->overflow += s->overflow;
+	pvtrace_hist_fold(&d->lat, &s->lat);
+	pvtrace_hist_fold(&d->per_upcall, &s->per_upcall);
+}
+
+static void fold_chans(void *dst, const void *src)
+{
+	struct pvtrace_chan_block *d = dst;
+	const struct pvtrace_chan_block *s = src;
+	unsigned int i;
+
+	for (i = 0; i < PVTRACE_CHANS_PER_BLOCK; i++)
+		pvtrace_hist_fold(&d->lat[i], &s->lat[i]);
+}
+
+static void free_stats(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < PVTRACE_CHAN_BLOCKS; i++)
+		pvtrace_stats_destroy(&chan_stats[i]);
+	pvtrace_stats_destroy(&cpu_stats);
+}
+
+static int alloc_stats(void)
+{
+	unsigned int i;
+	int ret;
+
+	BUILD_BUG_ON(sizeof(struct pvtrace_chan_block) > PCPU_MIN_UNIT_SIZE);
+	ret = pvtrace_stats_init(&cpu_stats, sizeof(struct pvtrace_upcall_cpu),
+				 __alignof__(struct pvtrace_upcall_cpu), fold_cpu);
+	for (i = 0; !ret && i < PVTRACE_CHAN_BLOCKS; i++)
+		ret = pvtrace_stats_init(&chan_stats[i],
+					 sizeof(struct pvtrace_chan_block),
+					 __alignof__(struct pvtrace_chan_block),
+					 fold_chans);
+	if (ret)
+		free_stats();
+	return ret;
+}
+
+static void unregister_channels(void)
+{
+	if (!channels_on)
+		return;
+	unregister_kprobe(&port_probe);
+	tracepoint_probe_unregister(tp_exit, probe_handler_exit, NULL);
+	tracepoint_probe_unregister(tp_entry, probe_handler_entry, NULL);
+	channels_on = false;
+}
+
+/*
+ * Per-channel attribution needs the port dispatch kprobe and both handler
+ * tracepoints; without them the hook still counts upcalls.
+ */
+static void register_channels(void)
+{
+	int ret;
+
+	for_each_kernel_tracepoint(find_tps, NULL);
+	if (!tp_entry || !tp_exit) {
+		pr_info("upcalls: no irq_handler_entry/exit tracepoints: no per-channel view\n");
+		return;
+	}
+	ret = tracepoint_probe_register(tp_entry, probe_handler_entry, NULL);
+	if (ret)
+		goto fail;
+	ret = tracepoint_probe_register(tp_exit, probe_handler_exit, NULL);
+	if (ret)
+		goto fail_entry;
+	ret = register_kprobe(&port_probe);
+	if (ret)
+		goto fail_exit;
+	channels_on = true;
+	return;
+
+fail_exit:
+	tracepoint_probe_unregister(tp_exit, probe_handler_exit, NULL);
+fail_entry:
+	tracepoint_probe_unregister(tp_entry, probe_handler_entry, NULL);
+	tracepoint_synchronize_unregister();
+fail:
+	pr_info("upcalls: cannot probe the event dispatch (%d): no per-channel view\n",
+		ret);
+}
+
+static int upcall_init(void)
+{
+	unsigned int cpu, e;
+	int ret;
+
+	if (!pvtrace_guest_is_xen(pvtrace_env.guest) || !param_enabled)
+		return -ENODEV;
+	up_mult = pvtrace_tsc_mult(tsc_khz);
+	if (!up_mult) {
+		pr_err("upcalls: no TSC frequency; cannot time upcalls\n");
+		return -ENODEV;
+	}
+	ret = alloc_stats();
+	if (ret)
+		return ret;
+	for_each_possible_cpu(cpu)
+		per_cpu(up_state, cpu).handler_irq = -1;
+	for (e = 0; e < PVTRACE_CHANS; e++)
+		chan_info[e].port = -1;
+
+	register_channels();
+	ret = register_kretprobe(&upcall_probe);
+	if (ret) {
+		pr_err("upcalls: cannot probe xen_evtchn_do_upcall: %d\n", ret);
+		unregister_channels();
+		tracepoint_synchronize_unregister();
+		free_stats();
+		return ret;
+	}
+	for_each_possible_cpu(cpu)
+		per_cpu(kernel_base, cpu) =
+			per_cpu(irq_stat, cpu).irq_hv_callback_count;
+	return 0;
+}
+
+static void upcall_exit(void)
+{
+	unregister_kretprobe(&upcall_probe);
+	unregister_channels();
+	/* Every probe that was running has returned once this does. */
+	tracepoint_synchronize_unregister();
+	free_stats();
+}
+
+const struct pvtrace_hook pvtrace_upcall_hook = {
+	.name = "upcalls",
+	.init = upcall_init,
+	.exit = upcall_exit,
+	.debugfs = pvtrace_debugfs_upcall,
+};
+
+/* For debugfs/upcall.c. */
+const struct pvtrace_stats *pvtrace_upcall_cpu_stats(void)
+{
+	return &cpu_stats;
+}
+
+const struct pvtrace_stats *pvtrace_upcall_chan_stats(unsigned int block)
+{
+	return block < PVTRACE_CHAN_BLOCKS ? &chan_stats[block] : NULL;
+}
+
+bool pvtrace_upcall_channels_on(void)
+{
+	return channels_on;
+}
+
+/* The kernel's own upcall count on @cpu since pvtrace loaded (the HYP row). */
+unsigned int pvtrace_upcall_kernel_count(unsigned int cpu)
+{
+	return per_cpu(irq_stat, cpu).irq_hv_callback_count -
+	       per_cpu(kernel_base, cpu);
+}
+
+/**
+ * pvtrace_upcall_chan() - a table entry's identity
+ * @e: the entry
+ * @port: its port, -1 if never seen dispatched and not bound to @irq now
+ * @irq: its IRQ
+ * @name: its handler's name (PVTRACE_CHAN_NAME bytes)
+ *
+ * Process context: may look the port up among the bound ones.
+ *
+ * Return: false if the entry holds no channel (yet).
+ */
+bool pvtrace_upcall_chan(unsigned int e, int *port, int *irq, char *name)
+{
+	unsigned int p, n;
+	u64 key;
+
+	if (e >= PVTRACE_CHANS)
+		return false;
+	key = READ_ONCE(chan_keys[e]);
+	/* Pairs with chan_entry(): ready means the name is complete. */
+	if (!key || !smp_load_acquire(&chan_info[e].ready))
+		return false;
+	*irq = pvtrace_chan_key_irq(key);
+	*port = READ_ONCE(chan_info[e].port);
+	if (*port < 0) {
+		/* Only ever handled directly (2-level timer): find it bound. */
+		n = xen_evtchn_nr_channels();
+		for (p = 1; p < n; p++) {
+			if (irq_from_evtchn(p) == (unsigned int)*irq) {
+				*port = p;
+				break;
+			}
+		}
+	}
+	memcpy(name, chan_info[e].name, PVTRACE_CHAN_NAME);
+	name[PVTRACE_CHAN_NAME - 1] = '\0';
+	return true;
+}
+
+/* Xen's current view of @port (EVTCHNOP_status); process context only. */
+int pvtrace_upcall_port_status(u32 port, struct evtchn_status *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->dom = DOMID_SELF;
+	st->port = port;
+	return HYPERVISOR_event_channel_op(EVTCHNOP_status, st);
+}
+
+/* Probe misses: [0] the upcall kretprobe, [1] the dispatch kprobe. */
+void pvtrace_upcall_missed(unsigned long missed[2])
+{
+	missed[0] = upcall_probe.nmissed;
+	missed[1] = channels_on ? port_probe.nmissed : 0;
+}
