@@ -30,14 +30,17 @@ cp "$BUSYBOX" "$stage/bin/busybox"
 # Only /bin/sh is needed before init runs `busybox --install -s`.
 ln -s busybox "$stage/bin/sh"
 cp "$ko" "$stage/pvtrace.ko"
-# xen-privcmd, for hypercalls made from userspace (Debian builds it as a
-# module; 6.12 ships it xz-compressed, which busybox insmod cannot read).
-privcmd=$(find "$ROOTFS/lib/modules/$kver/kernel/drivers/xen" -name 'xen-privcmd.ko*' | head -n 1)
-case $privcmd in
-*.xz) xz -dc "$privcmd" >"$stage/xen-privcmd.ko" ;;
-?*) cp "$privcmd" "$stage/xen-privcmd.ko" ;;
-*) log "no xen-privcmd module for $kver: privcmd tests will skip" ;;
-esac
+# xen-privcmd (hypercalls from userspace) and xen-evtchn (event channels
+# from userspace): Debian builds them as modules; 6.12 ships them
+# xz-compressed, which busybox insmod cannot read.
+for m in xen-privcmd xen-evtchn; do
+	f=$(find "$ROOTFS/lib/modules/$kver/kernel/drivers/xen" -name "$m.ko*" | head -n 1)
+	case $f in
+	*.xz) xz -dc "$f" >"$stage/$m.ko" ;;
+	?*) cp "$f" "$stage/$m.ko" ;;
+	*) log "no $m module for $kver: the tests that need it will skip" ;;
+	esac
+done
 # The benchmark module of make bench (selftests/guest/kmod), for this kernel.
 if [ -f "$guest/kmod/Kbuild" ]; then
 	hb=$BUILD/$kver/hbench

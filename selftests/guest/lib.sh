@@ -34,6 +34,11 @@ hcall_hook_off() {
 	[ "$("$PVT_CHECK" get "$PVT_DIR/hypercalls/status" installed 2>/dev/null)" != 1 ]
 }
 
+# The upcall hook is off in the same rows (pvtrace.insmod=...,upcalls=0).
+upcall_hook_off() {
+	[ ! -d "$PVT_DIR/upcalls" ]
+}
+
 tap_plan() {
 	echo "TAP version 13"
 	echo "1..$1"
