@@ -56,12 +56,14 @@ cpu_snap() {
 	awk '!/^#/ { print $1, $2, $3 }' /tmp/up-"$1".pc
 }
 
-# busy: interrupts, wakeups and IPIs on every vCPU for a while.
+# busy SECONDS: every vCPU busy, so ticks, wakeups and IPIs, for a while.
+# Shell builtins only: fork-heavy loops make the lab's PVH dom0 with
+# several vCPUs triple-fault (Documentation/lab-textpoke.rst).
 busy() {
 	_n=$(grep -c ^processor /proc/cpuinfo)
 	_pids=
 	while [ "$_n" -gt 0 ]; do
-		(while :; do cat /proc/interrupts >/dev/null; done) &
+		(while :; do read -r _ </proc/interrupts; done) &
 		_pids="$_pids $!"
 		_n=$((_n - 1))
 	done
