@@ -19,6 +19,8 @@ SECTIONS=(
 	"hypercalls-6.1-pv   K61  pv  2 1200 hypercalls"
 	"hypercalls-6.1-pvh  K61  pvh 2 1200 hypercalls"
 	"hypercalls-6.12-pvh K612 pvh 1 1200 hypercalls"
+	"upcalls-6.1-pv      K61  pv  2 1200 upcalls"
+	"upcalls-6.1-pvh     K61  pvh 2 1200 upcalls"
 )
 
 main() {

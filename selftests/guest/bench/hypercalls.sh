@@ -22,7 +22,7 @@ S=hypercalls
 # One measurement: ns per call, the median of 3 repetitions.
 run() {
 	insmod $HB loops="$LOOPS" reps=3 2>/dev/null
-	dmesg | grep 'pvtrace_hbench: loops' | tail -n 1 |
+	dmesg | grep 'pvtrace_hbench: hypercall loops' | tail -n 1 |
 		sed 's/.*median_ns_per_call \([0-9.]*\).*/\1/'
 }
 
