@@ -17,25 +17,23 @@
 # Xen makes the vCPUs take turns, so steal time is real).
 # On 6.12 with several vCPUs, QEMU 7.2's multi-threaded TCG faults on any
 # runtime text patching, pvtrace or not (Documentation/lab-textpoke.rst,
-# scripts/lab/repro-textpoke.sh): those rows load pvtrace without the
-# hypercall hook (hypercalls=0); the 6.12 hypercall tests, the 100-cycle
-# stress included, run in the one-vCPU rows.
-# OPEN: 6.1 PVH dom0 with several vCPUs sometimes triple-faults (at a
-# syscall entry) during the hook's load/unload cycles: 3 times so far, with
-# 4 and with 2 vCPUs; never with one. Not yet known whether pvtrace or the
-# emulated SVM is at fault. Until it is understood, PVH rows with several
-# vCPUs run without the hook and the one-vCPU PVH rows run it all.
+# scripts/lab/repro-textpoke.sh): those rows load pvtrace without the hooks
+# that patch text at load (hypercalls=0,upcalls=0); the 6.12 hypercall and
+# upcall tests, the 100-cycle stress included, run in the one-vCPU rows.
+# A PVH dom0 with several vCPUs sometimes triple-faults under this QEMU,
+# with or without pvtrace (measured: Documentation/lab-textpoke.rst): such
+# a boot is run again (lab_fault below), and shows as a SKIP line.
 MATRIX=(
 	"K61  pv     pv     2 -"
-	"K61  pvh    pvh    2 - pvtrace.insmod=hypercalls=0"
+	"K61  pvh    pvh    2 -"
 	"K61  native native 2 -"
-	"K612 pv     pv     2 - pvtrace.insmod=hypercalls=0"
-	"K612 pvh    pvh    2 - pvtrace.insmod=hypercalls=0"
+	"K612 pv     pv     2 - pvtrace.insmod=hypercalls=0,upcalls=0"
+	"K612 pvh    pvh    2 - pvtrace.insmod=hypercalls=0,upcalls=0"
 	"K612 native native 2 -"
 	"K61  pv-4vcpu  pv  4/2 900"
-	"K61  pvh-4vcpu pvh 4/2 900 pvtrace.insmod=hypercalls=0"
-	"K612 pv-4vcpu  pv  4/2 900 pvtrace.insmod=hypercalls=0"
-	"K612 pvh-4vcpu pvh 4/2 900 pvtrace.insmod=hypercalls=0"
+	"K61  pvh-4vcpu pvh 4/2 900"
+	"K612 pv-4vcpu  pv  4/2 900 pvtrace.insmod=hypercalls=0,upcalls=0"
+	"K612 pvh-4vcpu pvh 4/2 900 pvtrace.insmod=hypercalls=0,upcalls=0"
 	"K61  pv-stress   pv  2 900 pvtrace.stress=100"
 	"K61  pvh-stress1 pvh 1 900 pvtrace.stress=100"
 	"K612 pv-stress1  pv  1 900 pvtrace.stress=100"
@@ -114,6 +112,24 @@ parse_log() {
 	{ grep -aE "$KERNEL_BAD_RE" "$logf" || true; } | tr -d '\r' | head -n 5 | sed "s|^|FAIL: $cfg/kernel |"
 }
 
+# A PVH dom0 with several vCPUs under the lab's QEMU (TCG, emulated SVM)
+# sometimes dies with a triple fault or an entry-stack overflow at an
+# interrupt or syscall entry, with or without pvtrace loaded (measured:
+# Documentation/lab-textpoke.rst). Such a boot is run again, at most
+# LAB_ATTEMPTS times in all; every retry is a SKIP line, so it shows.
+# Prints the fault's console line; false if the log shows no such fault or
+# shows pvtrace in a backtrace.
+LAB_ATTEMPTS=${PVTRACE_LAB_ATTEMPTS:-4}
+LAB_FAULT_RE='\(XEN\) d0v[0-9]+ Triple fault|BUG: ENTRY_TRAMPOLINE stack guard page'
+lab_fault() {
+	local mode=$1 vcpus=$2 logf=$3 line
+	[ "$mode" = pvh ] && [ "$vcpus" -gt 1 ] || return 1
+	grep -aq '##PVTRACE-DONE' "$logf" && return 1
+	grep -aq '\[pvtrace\]' "$logf" && return 1
+	line=$(grep -aE -m1 "$LAB_FAULT_RE" "$logf" | tr -d '\r') || return 1
+	echo "${line#"(XEN) "}"
+}
+
 print_tail() {
 	local cfg=$1 logf=$2
 	echo "---- $cfg: last $TAIL_LINES console lines of $logf ----"
@@ -168,7 +184,7 @@ main() {
 		fi
 	done
 
-	local logf t0
+	local logf t0 attempt fault
 	for row in "${selected[@]}"; do
 		read -r kvar suffix mode vcpus tmo extra <<<"$row"
 		kver=${!kvar}
@@ -181,9 +197,19 @@ main() {
 			continue
 		fi
 		t0=$SECONDS
-		"$LAB_DIR/boot.sh" --kernel "$kver" --mode "$mode" --vcpus "${vcpus%/*}" \
-			--cpus "${vcpus#*/}" --timeout "$tmo" \
-			--initrd "$labdir/initramfs-$short.cpio.gz" --append-extra "$extra" --log "$logf" || true
+		attempt=1
+		while :; do
+			"$LAB_DIR/boot.sh" --kernel "$kver" --mode "$mode" --vcpus "${vcpus%/*}" \
+				--cpus "${vcpus#*/}" --timeout "$tmo" \
+				--initrd "$labdir/initramfs-$short.cpio.gz" --append-extra "$extra" \
+				--log "$logf" || true
+			[ "$attempt" -lt "$LAB_ATTEMPTS" ] || break
+			fault=$(lab_fault "$mode" "${vcpus%/*}" "$logf") || break
+			mv "$logf" "$labdir/$cfg.attempt$attempt.log"
+			echo "SKIP: $cfg/lab-fault/$attempt boot $attempt ended in a known fault of the emulated machine, not pvtrace's ($fault; Documentation/lab-textpoke.rst): the row runs again (log: $cfg.attempt$attempt.log)" |
+				tee -a "$results"
+			attempt=$((attempt + 1))
+		done
 		parse_log "$cfg" "$logf" | tee -a "$results"
 		grep -aq '##PVTRACE-DONE' "$logf" || print_tail "$cfg" "$logf"
 		log "$cfg took $((SECONDS - t0))s"
