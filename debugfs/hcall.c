@@ -413,7 +413,9 @@ static int status_show(struct seq_file *m, void *unused)
 	if (callers && errors) {
 		pvtrace_seq_header(m, "key value");
 		seq_printf(m, "installed %d\n", pvtrace_hcall_installed());
-		seq_printf(m, "timing %d\n", READ_ONCE(pvtrace_hcall_cfg.timing));
+		seq_printf(m, "timing %d\n",
+			   !!(READ_ONCE(pvtrace_hcall_flags) &
+			      PVTRACE_HCALL_TIMING));
 		seq_printf(m, "tsc_emulated %d\n", pvtrace_hcall_tsc_emulated());
 		seq_printf(m, "window_ns %lu\n", pvtrace_hcall_window_ns());
 		seq_printf(m, "noreturn_calls %llu\n",

@@ -45,6 +45,10 @@ u64 pvtrace_hcall_gsbase_calls;
 
 struct pvtrace_hcall_cfg pvtrace_hcall_cfg;
 struct pvtrace_hcall_stats pvtrace_hcall_stats;
+u64 __percpu *pvtrace_hcall_untimed;
+/* PVTRACE_HCALL_*: read by the stub on every call. */
+u32 pvtrace_hcall_flags;
+u16 pvtrace_hcall_slotmap[PVTRACE_HCALL_NR * PVTRACE_SLOTMAP_COLS];
 
 static struct static_call_key *hcall_key;
 static bool installed;
@@ -54,6 +58,7 @@ static DEFINE_MUTEX(hcall_lock);	/* installed, and the parameters */
 static bool param_enabled = true;
 static int param_timing = -1;		/* -1: auto */
 static unsigned long param_window_ns = 50000;
+static u32 param_extras = PVTRACE_HCALL_CALLERS;	/* hcall_extras */
 static bool tsc_emulated;
 
 #define WINDOW_NS_MAX	NSEC_PER_SEC
@@ -101,7 +106,8 @@ static u64 this_cpu_slot_calls(unsigned int slot)
 	struct pvtrace_hcall_slot_stats *s;
 
 	s = &this_cpu_ptr(blk)->slot[slot % PVTRACE_SLOTS_PER_BLOCK];
-	return pvtrace_hist_count(&s->lat) + s->untimed;
+	return pvtrace_hist_count(&s->lat) +
+	       *this_cpu_ptr(&pvtrace_hcall_untimed[slot]);
 }
 
 static void wait_inflight(void)
@@ -195,6 +201,32 @@ static bool timing_wanted(void)
 	return param_timing < 0 ? !tsc_emulated : param_timing;
 }
 
+/* What the hot path does besides counting, from the parameters. */
+static void set_flags(void)
+{
+	u32 f = param_extras & PVTRACE_HCALL_CALLERS;
+
+	lockdep_assert_held(&hcall_lock);
+	if (timing_wanted()) {
+		f |= PVTRACE_HCALL_TIMING;
+		if (param_window_ns)
+			f |= param_extras & PVTRACE_HCALL_REDUNDANT;
+	}
+	WRITE_ONCE(pvtrace_hcall_flags, f);
+}
+
+static void build_slotmap(void)
+{
+	unsigned int nr, col;
+
+	for (nr = 0; nr < PVTRACE_HCALL_NR; nr++)
+		for (col = 0; col < PVTRACE_SLOTMAP_COLS; col++)
+			pvtrace_hcall_slotmap[nr * PVTRACE_SLOTMAP_COLS + col] =
+				nr == __HYPERVISOR_mmuext_op ||
+				nr == __HYPERVISOR_multicall ?
+				PVTRACE_SLOTMAP_SLOW : pvtrace_hcall_slot(nr, col);
+}
+
 static void set_window(unsigned long ns)
 {
 	WRITE_ONCE(pvtrace_hcall_cfg.window_cycles,
@@ -209,6 +241,8 @@ static void free_stats(void)
 		free_percpu(pvtrace_hcall_stats.blocks[i]);
 		pvtrace_hcall_stats.blocks[i] = NULL;
 	}
+	free_percpu(pvtrace_hcall_untimed);
+	pvtrace_hcall_untimed = NULL;
 	free_percpu(pvtrace_hcall_stats.errors);
 	free_percpu(pvtrace_hcall_stats.callers);
 	free_percpu(pvtrace_hcall_stats.mc);
@@ -225,10 +259,12 @@ static int alloc_stats(void)
 		if (!st->blocks[i])
 			goto out_free;
 	}
+	pvtrace_hcall_untimed = __alloc_percpu(PVTRACE_SLOT_NR * sizeof(u64),
+					       sizeof(u64));
 	st->errors = alloc_percpu(struct pvtrace_ktab);
 	st->callers = alloc_percpu(struct pvtrace_ktab);
 	st->mc = alloc_percpu(struct pvtrace_mc_stats);
-	if (st->errors && st->callers && st->mc)
+	if (pvtrace_hcall_untimed && st->errors && st->callers && st->mc)
 		return 0;
 out_free:
 	free_stats();
@@ -243,6 +279,12 @@ static int hcall_init(void)
 	BUILD_BUG_ON(__HYPERVISOR_set_segment_base != 25 ||
 		     SEGBASE_GS_KERNEL != 2);
 	BUILD_BUG_ON(sizeof(struct pvtrace_hcall_block) > PCPU_MIN_UNIT_SIZE);
+	/* Constants repeated in hcall_stub.S. */
+	BUILD_BUG_ON(PVTRACE_HCALL_TIMING != 0x1 ||
+		     PVTRACE_HCALL_REDUNDANT != 0x4);
+	BUILD_BUG_ON(PVTRACE_SLOTMAP_COLS != 65 ||
+		     PVTRACE_SLOTMAP_SLOW != 0xffff);
+	BUILD_BUG_ON(PVTRACE_SLOT_NR >= PVTRACE_SLOTMAP_SLOW);
 	if (!pvtrace_guest_is_xen(pvtrace_env.guest))
 		return -ENODEV;
 	if (!tsc_khz) {
@@ -261,7 +303,8 @@ static int hcall_init(void)
 	mutex_lock(&hcall_lock);
 	pvtrace_hcall_cfg.mult = pvtrace_tsc_mult(tsc_khz);
 	tsc_emulated = xen_tsc_emulated();
-	pvtrace_hcall_cfg.timing = timing_wanted();
+	build_slotmap();
+	set_flags();
 	if (tsc_emulated && param_timing < 0)
 		pr_info("hypercalls: Xen emulates the TSC in this guest: counting without timing (hcall_timing=1 times anyway, at two VM exits per call)\n");
 	set_window(param_window_ns);
@@ -332,7 +375,7 @@ static int timing_set(const char *val, const struct kernel_param *kp)
 	mutex_lock(&hcall_lock);
 	param_timing = v;
 	if (ready)
-		WRITE_ONCE(pvtrace_hcall_cfg.timing, timing_wanted());
+		set_flags();
 	mutex_unlock(&hcall_lock);
 	return 0;
 }
@@ -363,6 +406,8 @@ static int window_set(const char *val, const struct kernel_param *kp)
 	param_window_ns = ns;
 	if (tsc_khz)
 		set_window(ns);
+	if (ready)
+		set_flags();
 	mutex_unlock(&hcall_lock);
 	return 0;
 }
@@ -378,6 +423,65 @@ static const struct kernel_param_ops window_ops = {
 };
 module_param_cb(hcall_window_ns, &window_ops, NULL, 0644);
 MODULE_PARM_DESC(hcall_window_ns, "Identical back-to-back hypercalls within this many ns count as redundant (runtime; 0..1000000000; default 50000)");
+
+static const char * const extras_names[] = { "callers", "redundant" };
+static const u32 extras_bits[] = { PVTRACE_HCALL_CALLERS,
+				   PVTRACE_HCALL_REDUNDANT };
+
+/* "none", "all" or a comma-separated list of extras_names. */
+static int extras_set(const char *val, const struct kernel_param *kp)
+{
+	char buf[64], *p = buf, *tok;
+	u32 v = 0;
+	int i, len = strcspn(val, "\n");
+
+	if (len >= (int)sizeof(buf))
+		goto bad;
+	memcpy(buf, val, len);
+	buf[len] = 0;
+	if (!strcmp(buf, "all")) {
+		v = PVTRACE_HCALL_CALLERS | PVTRACE_HCALL_REDUNDANT;
+	} else if (strcmp(buf, "none")) {
+		while ((tok = strsep(&p, ","))) {
+			for (i = 0; i < ARRAY_SIZE(extras_names); i++)
+				if (!strcmp(tok, extras_names[i]))
+					break;
+			if (i == ARRAY_SIZE(extras_names))
+				goto bad;
+			v |= extras_bits[i];
+		}
+	}
+	mutex_lock(&hcall_lock);
+	param_extras = v;
+	if (ready)
+		set_flags();
+	mutex_unlock(&hcall_lock);
+	return 0;
+bad:
+	pr_err("hypercalls: hcall_extras must be none, all or a list of callers,redundant: %.*s\n",
+	       len, val);
+	return -EINVAL;
+}
+
+static int extras_get(char *buf, const struct kernel_param *kp)
+{
+	u32 v = READ_ONCE(param_extras);
+
+	if (!v)
+		return sysfs_emit(buf, "none\n");
+	return sysfs_emit(buf, "%s%s%s\n",
+			  v & PVTRACE_HCALL_CALLERS ? "callers" : "",
+			  v == (PVTRACE_HCALL_CALLERS | PVTRACE_HCALL_REDUNDANT) ?
+			  "," : "",
+			  v & PVTRACE_HCALL_REDUNDANT ? "redundant" : "");
+}
+
+static const struct kernel_param_ops extras_ops = {
+	.set = extras_set,
+	.get = extras_get,
+};
+module_param_cb(hcall_extras, &extras_ops, NULL, 0644);
+MODULE_PARM_DESC(hcall_extras, "What the hypercall hook records besides counts and times: none, all, or a list of callers,redundant (runtime; default callers)");
 
 /* Read side, for debugfs/hcall.c. */
 
@@ -411,9 +515,10 @@ void pvtrace_hcall_read_slots(int cpu, struct pvtrace_hcall_slot_stats *dst)
 			for (i = 0; i < n; i++) {
 				struct pvtrace_hcall_slot_stats *d = &dst[first + i];
 				const struct pvtrace_hcall_slot_stats *s = &tmp->slot[i];
+				u64 __percpu *ut = &pvtrace_hcall_untimed[first + i];
 
 				pvtrace_hist_fold(&d->lat, &s->lat);
-				d->untimed += s->untimed;
+				d->untimed += READ_ONCE(*per_cpu_ptr(ut, c));
 				d->errors += s->errors;
 				d->redundant += s->redundant;
 			}

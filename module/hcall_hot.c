@@ -50,7 +50,7 @@ fault:
 }
 
 /**
- * pvtrace_hcall_enter() - before a hypercall
+ * pvtrace_hcall_enter() - before a hypercall, when the redundancy check is on
  * @nr: hypercall number
  * @a1: first argument
  * @a2: second argument
@@ -68,8 +68,7 @@ noinstr u64 pvtrace_hcall_enter(unsigned int nr, unsigned long a1,
 	struct hcall_last *last;
 	u64 t0, dup;
 
-	this_cpu_inc(pvtrace_hcall_inflight);
-	if (!READ_ONCE(pvtrace_hcall_cfg.timing))
+	if (!(READ_ONCE(pvtrace_hcall_flags) & PVTRACE_HCALL_TIMING))
 		return 0;
 
 	t0 = rdtsc_ordered();
@@ -131,7 +130,8 @@ static __always_inline void account_multicall(unsigned long entries,
  * pvtrace_hcall_exit() - after a hypercall
  * @nr: hypercall number
  * @ret: what it returned
- * @t0: what pvtrace_hcall_enter() returned
+ * @t0: 0 when not timed; else the TSC at entry with bit 0 replaced by
+ *	"redundant" (read by the stub, or by pvtrace_hcall_enter())
  * @a1: first argument
  * @a2: second argument
  * @caller: return address of the call into the stub: the call site
@@ -142,37 +142,45 @@ noinstr void pvtrace_hcall_exit(unsigned int nr, long ret, u64 t0,
 {
 	struct pvtrace_hcall_block __percpu *blk;
 	struct pvtrace_hcall_slot_stats __percpu *s;
-	unsigned long cmd = a1;
-	unsigned int slot;
+	u32 flags = READ_ONCE(pvtrace_hcall_flags);
+	unsigned int slot = PVTRACE_SLOT_BADNR;
 	u64 t1 = 0;
 
-	if (t0) {
+	if (t0)
 		t1 = rdtsc_ordered();
-		this_cpu_write(hcall_last.end, t1);
+	if (likely(nr < PVTRACE_HCALL_NR)) {
+		slot = pvtrace_hcall_slotmap[nr * PVTRACE_SLOTMAP_COLS +
+					     min_t(unsigned long, a1,
+						   PVTRACE_HCALL_NR)];
+		if (unlikely(slot == PVTRACE_SLOTMAP_SLOW))
+			slot = pvtrace_hcall_slot(nr, nr == __HYPERVISOR_mmuext_op ?
+						  mmuext_cmd(a1) : a1);
 	}
-	if (nr == __HYPERVISOR_mmuext_op)
-		cmd = mmuext_cmd(a1);
-	slot = pvtrace_hcall_slot(nr, cmd);
 	blk = pvtrace_hcall_stats.blocks[slot / PVTRACE_SLOTS_PER_BLOCK];
 	s = &blk->slot[slot % PVTRACE_SLOTS_PER_BLOCK];
 
-	pvtrace_write_begin(&blk->sync);
-	if (t0)
+	if (t0) {
+		if (flags & PVTRACE_HCALL_REDUNDANT)
+			this_cpu_write(hcall_last.end, t1);
+		pvtrace_write_begin(&blk->sync);
 		pvtrace_hist_record(&s->lat, cycles_to_ns(t1 - (t0 & ~1ULL)));
-	else
-		this_cpu_inc(s->untimed);
+		if (t0 & 1)
+			this_cpu_inc(s->redundant);
+		pvtrace_write_end(&blk->sync);
+	} else {
+		this_cpu_inc(pvtrace_hcall_untimed[slot]);
+	}
 	if (unlikely(ret < 0)) {
+		pvtrace_write_begin(&blk->sync);
 		this_cpu_inc(s->errors);
+		pvtrace_write_end(&blk->sync);
 		pvtrace_ktab_add(pvtrace_hcall_stats.errors,
 				 pvtrace_err_key(slot, ret));
 	}
-	if (t0 & 1)
-		this_cpu_inc(s->redundant);
-	pvtrace_write_end(&blk->sync);
-
-	pvtrace_ktab_add(pvtrace_hcall_stats.callers,
-			 pvtrace_caller_key(nr, caller));
-	if (nr == __HYPERVISOR_multicall)
+	if (flags & PVTRACE_HCALL_CALLERS)
+		pvtrace_ktab_add(pvtrace_hcall_stats.callers,
+				 pvtrace_caller_key(nr, caller));
+	if (unlikely(nr == __HYPERVISOR_multicall))
 		account_multicall(a1, a2);
 	this_cpu_dec(pvtrace_hcall_inflight);
 }

@@ -9,10 +9,24 @@
  *   the callee-saved registers. The argument registers and flags are dead
  *   after the call (outputs or clobbers in asm/xen/hypercall.h).
  *
- * It calls pvtrace_hcall_enter(), the original target, then
- * pvtrace_hcall_exit(). The entry timestamp lives on this stack, never in
- * per-CPU data: calls nest (an NMI inside a long hypercall) and a
- * preemptible call (privcmd) may migrate.
+ * Common path, pvtrace_hcall_flags == 0 (count only, no extras): the
+ * stub alone. It keeps the number and first two arguments on its stack,
+ * makes the call through the original target, looks the slot up in
+ * pvtrace_hcall_slotmap and increments this CPU's untimed counter of the
+ * slot: one CPU-local read-modify-write, so a nested call (an NMI) loses
+ * nothing and a reader needs no write bracket for it. After the call the
+ * argument registers are dead: they are the scratch registers. Errors,
+ * numbers >= 64, mmuext_op and multicall go to pvtrace_hcall_exit().
+ *
+ * Otherwise (timing, callers or redundancy on): the entry timestamp is
+ * read here (or by pvtrace_hcall_enter() when the redundancy check needs
+ * the arguments), then the call, then pvtrace_hcall_exit() does the rest.
+ * The entry timestamp lives on this stack, never in per-CPU data: calls
+ * nest (an NMI inside a long hypercall) and a preemptible call (privcmd)
+ * may migrate.
+ *
+ * Both paths count the call in flight (pvtrace_hcall_inflight) from
+ * before the call to after the last access to module data.
  *
  * Two calls are passed straight to the original target by a tail jump,
  * leaving no return address into this module and touching no per-CPU
@@ -27,6 +41,8 @@
 #include <linux/linkage.h>
 #include <asm/percpu.h>
 #include <asm/nospec-branch.h>
+#include <asm/alternative.h>
+#include <asm/cpufeatures.h>
 
 /* Checked against the Xen headers in hcall.c. */
 #define HYPERVISOR_vcpu_op		24
@@ -34,21 +50,65 @@
 #define HYPERVISOR_set_segment_base	25
 #define SEGBASE_GS_KERNEL		2
 
-/* Frame: below %rbp, the saved registers, then the entry timestamp. */
+/* Checked against include/pvtrace/hcall.h in hcall.c. */
+#define HCALL_TIMING		0x1
+#define HCALL_REDUNDANT		0x4
+#define SLOTMAP_COLS		65
+#define SLOTMAP_SLOW		0xffff
+
+/* Full path frame: below %rbp, the saved registers, then the timestamp. */
 #define F_NR	-32
 #define F_A1	-40
 #define F_A2	-48
 #define F_A3	-56
-#define F_A4	-64
-#define F_A5	-72
-#define F_T0	-80
+#define F_T0	-64
+
+/* Fast path, after the call: offsets from %rsp. */
+#define S_A2	0
+#define S_A1	8
+#define S_NR	16
+#define S_RET	32		/* our return address: the call site */
 
 	.pushsection .noinstr.text, "ax"
 SYM_FUNC_START(pvtrace_hcall_stub)
 	cmpl	$HYPERVISOR_set_segment_base, %eax
 	je	.Lsegbase
 	cmpl	$HYPERVISOR_vcpu_op, %eax
-	jne	.Lcall
+	je	.Lvcpu_op
+.Lcall:
+	incq	PER_CPU_VAR(pvtrace_hcall_inflight)
+	cmpl	$0, pvtrace_hcall_flags(%rip)
+	jne	.Lfull
+
+	/* count only: the stub alone */
+	push	%r11
+	push	%rax
+	push	%rdi
+	push	%rsi
+	movq	pvtrace_hcall_orig(%rip), %r11
+	CALL_NOSPEC r11
+	mov	S_NR(%rsp), %esi
+	mov	S_A1(%rsp), %rdi
+	test	%rax, %rax
+	js	.Lfast_c		/* an error */
+	cmpl	$63, %esi
+	ja	.Lfast_c		/* a bad number */
+	mov	$64, %edx
+	cmp	%rdx, %rdi
+	cmova	%rdx, %rdi		/* column: min(a1, 64) */
+	imul	$SLOTMAP_COLS, %esi, %esi
+	add	%edi, %esi
+	movzwl	pvtrace_hcall_slotmap(, %rsi, 2), %esi
+	cmpl	$SLOTMAP_SLOW, %esi
+	je	.Lfast_c		/* mmuext_op, multicall */
+	movq	pvtrace_hcall_untimed(%rip), %rdx
+	incq	%gs:(%rdx, %rsi, 8)
+	decq	PER_CPU_VAR(pvtrace_hcall_inflight)
+	add	$24, %rsp
+	pop	%r11
+	RET
+
+.Lvcpu_op:
 	cmpl	$VCPUOP_down, %edi
 	jne	.Lcall
 	incq	PER_CPU_VAR(pvtrace_hcall_noreturn)
@@ -62,7 +122,26 @@ SYM_FUNC_START(pvtrace_hcall_stub)
 	movq	pvtrace_hcall_orig(%rip), %r10
 	JMP_NOSPEC r10
 
-.Lcall:
+.Lfast_c:
+	/* pvtrace_hcall_exit(nr, ret, 0, a1, a2, caller) */
+	push	%rcx
+	push	%r9
+	push	%rax
+	mov	24+S_NR(%rsp), %edi
+	mov	%rax, %rsi
+	xor	%edx, %edx
+	mov	24+S_A1(%rsp), %rcx
+	mov	24+S_A2(%rsp), %r8
+	mov	24+S_RET(%rsp), %r9
+	call	pvtrace_hcall_exit
+	pop	%rax
+	pop	%r9
+	pop	%rcx
+	add	$24, %rsp
+	pop	%r11
+	RET
+
+.Lfull:
 	push	%rbp
 	mov	%rsp, %rbp
 	push	%rcx
@@ -72,27 +151,22 @@ SYM_FUNC_START(pvtrace_hcall_stub)
 	push	%rdi
 	push	%rsi
 	push	%rdx
-	push	%r10
-	push	%r8
-	sub	$8, %rsp		/* F_T0; keeps %rsp 16-byte aligned */
-
-	/* t0 = pvtrace_hcall_enter(nr, a1, a2, a3, a4, a5) */
-	mov	%r8, %r9
-	mov	%r10, %r8
-	mov	%rdx, %rcx
-	mov	%rsi, %rdx
-	mov	%rdi, %rsi
-	mov	%eax, %edi
-	call	pvtrace_hcall_enter
-	mov	%rax, F_T0(%rbp)
-
-	/* the hypercall itself, through the original target */
+	testl	$HCALL_REDUNDANT, pvtrace_hcall_flags(%rip)
+	jnz	.Lenter_c
+	testl	$HCALL_TIMING, pvtrace_hcall_flags(%rip)
+	jz	.Luntimed
+	/* t0 = rdtsc_ordered() with bit 0 (redundant) clear */
+	ALTERNATIVE_2 "rdtsc", "lfence; rdtsc", X86_FEATURE_LFENCE_RDTSC, \
+		      "rdtscp", X86_FEATURE_RDTSCP
+	shl	$32, %rdx
+	or	%rdx, %rax
+	and	$-2, %rax
+	push	%rax			/* F_T0 */
 	mov	F_NR(%rbp), %rax
-	mov	F_A1(%rbp), %rdi
-	mov	F_A2(%rbp), %rsi
 	mov	F_A3(%rbp), %rdx
-	mov	F_A4(%rbp), %r10
-	mov	F_A5(%rbp), %r8
+
+.Lhcall:
+	/* the hypercall itself, through the original target */
 	movq	pvtrace_hcall_orig(%rip), %r11
 	CALL_NOSPEC r11
 
@@ -107,11 +181,36 @@ SYM_FUNC_START(pvtrace_hcall_stub)
 	call	pvtrace_hcall_exit
 
 	mov	F_NR(%rbp), %rax
-	add	$56, %rsp		/* F_T0 and the saved arguments */
+	add	$40, %rsp		/* F_T0 and the saved arguments */
 	pop	%r11
 	pop	%r9
 	pop	%rcx
 	pop	%rbp
 	RET
+
+.Luntimed:
+	push	$0			/* F_T0: not timed */
+	jmp	.Lhcall
+
+.Lenter_c:
+	/* t0 = pvtrace_hcall_enter(nr, a1, a2, a3, a4, a5) */
+	sub	$8, %rsp		/* F_T0 */
+	push	%r10
+	push	%r8
+	mov	%r8, %r9
+	mov	%r10, %r8
+	mov	%rdx, %rcx
+	mov	%rsi, %rdx
+	mov	%rdi, %rsi
+	mov	%eax, %edi
+	call	pvtrace_hcall_enter
+	mov	%rax, F_T0(%rbp)
+	pop	%r8
+	pop	%r10
+	mov	F_NR(%rbp), %rax
+	mov	F_A1(%rbp), %rdi
+	mov	F_A2(%rbp), %rsi
+	mov	F_A3(%rbp), %rdx
+	jmp	.Lhcall
 SYM_FUNC_END(pvtrace_hcall_stub)
 	.popsection

@@ -79,7 +79,10 @@ static inline int pvtrace_slot_hcall(unsigned int slot)
  * struct pvtrace_hcall_slot_stats - what is counted per slot and CPU
  * @lat: latency histogram of the timed calls
  * @untimed: calls counted while timing was off (hcall_timing=0); the
- *	number of calls is pvtrace_hist_count(&lat) + untimed
+ *	number of calls is pvtrace_hist_count(&lat) + untimed. Not written
+ *	in the per-CPU blocks: the hot path counts untimed calls in the
+ *	unbracketed array pvtrace_hcall_untimed, which the read side
+ *	adds in here
  * @errors: calls that returned a negative errno
  * @redundant: calls identical (number and arguments) to the previous call
  *	on this CPU and issued within pvtrace_hcall_window_ns of its return
@@ -90,6 +93,16 @@ struct pvtrace_hcall_slot_stats {
 	u64 errors;
 	u64 redundant;
 };
+
+/*
+ * The slot of a call from its number and first argument, in one load:
+ * pvtrace_hcall_slotmap[nr * PVTRACE_SLOTMAP_COLS + min(a1, 64)] for
+ * nr < 64 (column 64: every first argument >= 64). Built at load from
+ * pvtrace_hcall_slot(). PVTRACE_SLOTMAP_SLOW marks the hypercalls the stub
+ * leaves to C: mmuext_op (its command is in memory) and multicall.
+ */
+#define PVTRACE_SLOTMAP_COLS	(PVTRACE_HCALL_NR + 1)
+#define PVTRACE_SLOTMAP_SLOW	0xffff
 
 /* Slots are spread over per-CPU blocks small enough for alloc_percpu(). */
 #define PVTRACE_SLOTS_PER_BLOCK	64	/* a power of two: shifts, no division */
@@ -178,15 +191,22 @@ struct pvtrace_mc_stats {
 
 /* The stub and its handlers; see module/hcall_stub.S. */
 
+/*
+ * pvtrace_hcall_flags: what the hot path does besides counting. 0 is the
+ * count-only floor, which the stub handles alone (module/hcall_stub.S,
+ * where these values are repeated).
+ */
+#define PVTRACE_HCALL_TIMING	0x1	/* hcall_timing: time each call */
+#define PVTRACE_HCALL_CALLERS	0x2	/* hcall_extras=callers */
+#define PVTRACE_HCALL_REDUNDANT	0x4	/* hcall_extras=redundant, timed, window > 0 */
+
 /**
  * struct pvtrace_hcall_cfg - settings the hot path reads
  * @mult: TSC cycles to ns: ns = cycles * mult >> PVTRACE_MULT_SHIFT
- * @timing: time each call (hcall_timing); else count only
  * @window_cycles: hcall_window_ns in TSC cycles
  */
 struct pvtrace_hcall_cfg {
 	u32 mult;
-	bool timing;
 	u64 window_cycles;
 };
 
@@ -207,6 +227,14 @@ struct pvtrace_hcall_stats {
 extern void *pvtrace_hcall_orig;
 extern u64 pvtrace_hcall_gsbase_calls;
 extern struct pvtrace_hcall_cfg pvtrace_hcall_cfg;
+extern u32 pvtrace_hcall_flags;
+/*
+ * PVTRACE_SLOT_NR untimed-call counters per CPU. Each is updated by one
+ * CPU-local increment and read with one 8-byte load: exact, never torn,
+ * without a write bracket.
+ */
+extern u64 __percpu *pvtrace_hcall_untimed;
+extern u16 pvtrace_hcall_slotmap[PVTRACE_HCALL_NR * PVTRACE_SLOTMAP_COLS];
 extern struct pvtrace_hcall_stats pvtrace_hcall_stats;
 DECLARE_PER_CPU(long, pvtrace_hcall_inflight);
 DECLARE_PER_CPU(u64, pvtrace_hcall_noreturn);

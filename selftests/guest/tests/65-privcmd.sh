@@ -31,7 +31,7 @@ errno_count() {
 
 P=/sys/module/pvtrace/parameters
 
-tap_plan 5
+tap_plan 6
 before=$(sub 4 pagesize)
 out=$("$CALL" $N $XEN_VERSION $XENVER_PAGESIZE 0)
 after=$(sub 4 pagesize)
@@ -55,15 +55,32 @@ tap_ok $? "$N failing calls: counted under xen_version/other as $N errors"
 [ $(($(errno_count 38) - enosys0)) -eq $N ]
 tap_ok $? "and as $N ENOSYS (38) in the errors file"
 
+# The same failing calls with the stub counting alone (count only, no
+# extras): errors leave the assembly path for C and are counted all the same.
+echo 0 >$P/hcall_timing
+echo none >$P/hcall_extras
+calls0=$(sub 4 other)
+err0=$(sub 5 other)
+out=$("$CALL" $N $XEN_VERSION $XENVER_BOGUS 0)
+echo callers >$P/hcall_extras
+echo auto >$P/hcall_timing
+tap_diag "privcmd-hcall bogus, count only: $out"
+[ "$out" = "ok 0 err $N errno 38" ] &&
+	[ $(($(sub 4 other) - calls0)) -eq $N ] &&
+	[ $(($(sub 5 other) - err0)) -eq $N ]
+tap_ok $? "count only, no extras: $N failing calls, $N errors"
+
 # Back-to-back identical calls (value arguments only) count as redundant.
 # Interrupts on the same vCPU make calls in between, and the process may
 # move, so at least half, at most all, of them.
 echo 1 >$P/hcall_timing
+echo all >$P/hcall_extras
 echo 1000000000 >$P/hcall_window_ns
 r0=$(sub 6 pagesize)
 "$CALL" $N $XEN_VERSION $XENVER_PAGESIZE 0 >/dev/null
 r1=$(sub 6 pagesize)
 echo 50000 >$P/hcall_window_ns
+echo callers >$P/hcall_extras
 echo auto >$P/hcall_timing
 tap_diag "redundant xen_version/pagesize: +$((r1 - r0)) of $N"
 [ $((r1 - r0)) -ge $((N / 2)) ] && [ $((r1 - r0)) -le $N ]
