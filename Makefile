@@ -47,6 +47,7 @@ dkms-install:
 
 unit:
 	$(MAKE) -C selftests/unit run
+	selftests/exporter/run.sh
 
 style:
 	scripts/checkpatch.sh

@@ -57,7 +57,7 @@ fi
 . "${PVTRACE_CACHE:-/var/cache/pvtrace-lab}/kernels.env"
 
 echo "== unit tests"
-for t in hist_test env_test format_test parse_test steal_test hcall_test; do
+for t in hist_test env_test format_test parse_test steal_test hcall_test upcall_test; do
 	if ! make -s -C "$repo/selftests/unit" "build/$t" >"$build/unit-$t.log" 2>&1; then
 		cat "$build/unit-$t.log"
 		result FAIL "unit/$t: build"
@@ -71,6 +71,16 @@ for t in hist_test env_test format_test parse_test steal_test hcall_test; do
 		result FAIL "unit/$t: exited $rc (sanitizer report?)"
 	fi
 done
+
+# scripts/pvtrace-exporter (TAP, busybox and host sh/awk, promtool).
+export PROMTOOL=${PROMTOOL:-${PVTRACE_CACHE:-/var/cache/pvtrace-lab}/root/usr/bin/promtool}
+out=$("$repo/selftests/exporter/run.sh" 2>&1)
+rc=$?
+printf '%s\n' "$out" | tap_results "unit/exporter"
+if [ $rc -ne 0 ] && ! printf '%s\n' "$out" | grep -q '^not ok'; then
+	printf '%s\n' "$out" | tail -n 20 | sed 's/^/    /'
+	result FAIL "unit/exporter: exited $rc"
+fi
 
 echo "== style"
 run_check "style: checkpatch --strict" "$repo/scripts/checkpatch.sh"

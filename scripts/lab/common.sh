@@ -17,6 +17,9 @@ BUILD=${PVTRACE_BUILD:-$REPO/build}
 ROOTFS=$CACHE/root
 XEN_ELF=$CACHE/xen
 BUSYBOX=$ROOTFS/bin/busybox
+# promtool, unpacked from Debian's prometheus package by setup.sh (not installed: the
+# package would start a Prometheus server on the host).
+PROMTOOL=${PROMTOOL:-$ROOTFS/usr/bin/promtool}
 KERNELS_ENV=$CACHE/kernels.env
 
 log() { printf '[lab] %s\n' "$*" >&2; }

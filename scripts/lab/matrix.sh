@@ -130,6 +130,27 @@ lab_fault() {
 	echo "${line#"(XEN) "}"
 }
 
+# selftests/guest/tests/90-exporter.sh prints the /metrics its node_exporter
+# served (gzip + base64) between ##EXPORTER-METRICS-BEGIN/END: check it with
+# promtool (unpacked by setup.sh: $PROMTOOL) here, on the host.
+exporter_promtool() {
+	local cfg=$1 logf=$2 tmp out
+	grep -aq '^##EXPORTER-METRICS-END' "$logf" || return 0
+	if ! [ -x "$PROMTOOL" ]; then
+		echo "SKIP: $cfg/90-exporter.sh/promtool promtool is not installed"
+		return 0
+	fi
+	tmp=$(mktemp)
+	if tr -d '\r' <"$logf" | sed -n '/^##EXPORTER-METRICS-BEGIN/,/^##EXPORTER-METRICS-END/{/^##/d;p}' |
+		base64 -d 2>/dev/null | gzip -dc >"$tmp" 2>/dev/null && [ -s "$tmp" ] &&
+		out=$("$PROMTOOL" check metrics <"$tmp" 2>&1); then
+		echo "PASS: $cfg/90-exporter.sh/promtool promtool check metrics on the guest's /metrics ($(grep -c '^pvtrace_' "$tmp") pvtrace samples)"
+	else
+		echo "FAIL: $cfg/90-exporter.sh/promtool promtool check metrics on the guest's /metrics: ${out:-could not decode it}" | head -n 5
+	fi
+	rm -f "$tmp"
+}
+
 print_tail() {
 	local cfg=$1 logf=$2
 	echo "---- $cfg: last $TAIL_LINES console lines of $logf ----"
@@ -211,6 +232,7 @@ main() {
 			attempt=$((attempt + 1))
 		done
 		parse_log "$cfg" "$logf" | tee -a "$results"
+		exporter_promtool "$cfg" "$logf" | tee -a "$results"
 		grep -aq '##PVTRACE-DONE' "$logf" || print_tail "$cfg" "$logf"
 		log "$cfg took $((SECONDS - t0))s"
 	done

@@ -51,6 +51,19 @@ if [ -f "$guest/kmod/Kbuild" ]; then
 		die "building the benchmark module for $kver failed"
 	cp "$hb/pvtrace_hbench.ko" "$stage/"
 fi
+# scripts/pvtrace-exporter and Debian's node_exporter (unpacked by setup.sh), with the
+# shared libraries it needs (it is not static), for selftests/guest/tests/90-exporter.sh.
+install -m 0755 "$REPO/scripts/pvtrace-exporter" "$stage/usr/bin/pvtrace-exporter"
+ne=$ROOTFS/usr/bin/prometheus-node-exporter
+if [ -x "$ne" ]; then
+	install -m 0755 "$ne" "$stage/usr/bin/prometheus-node-exporter"
+	for lib in $(ldd "$ne" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
+		mkdir -p "$stage$(dirname "$lib")"
+		cp -L "$lib" "$stage$lib"
+	done
+else
+	log "no $ne (scripts/lab/setup.sh): 90-exporter.sh will skip node_exporter"
+fi
 cp -a "$guest" "$stage/selftests"
 install -m 0755 "$guest/init" "$stage/init"
 

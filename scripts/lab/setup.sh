@@ -155,6 +155,18 @@ prepare_xen_busybox() {
 	[ -x "$BUSYBOX" ] || die "$BUSYBOX missing"
 }
 
+# scripts/pvtrace-exporter's lab proof (selftests/guest/tests/90-exporter.sh) serves its
+# output with Debian's node_exporter in the guest: unpacked into $ROOTFS, packed by
+# mkinitramfs.sh with the shared libraries it needs.
+# promtool (package prometheus, unpacked, not installed) checks the exporter's output in
+# the unit tests (selftests/exporter) and the /metrics the guest served (matrix.sh).
+prepare_node_exporter() {
+	[ -x "$ROOTFS/usr/bin/prometheus-node-exporter" ] || get_pkg prometheus-node-exporter
+	[ -x "$ROOTFS/usr/bin/prometheus-node-exporter" ] || die "prometheus-node-exporter missing after extraction"
+	[ -x "$PROMTOOL" ] || get_pkg prometheus
+	[ -x "$PROMTOOL" ] || die "promtool missing after extracting prometheus"
+}
+
 # Build a hello-world module against each kernel: proves headers, kbuild and pahole work.
 check_build() {
 	local v tmp
@@ -189,6 +201,7 @@ main() {
 	mkdir -p "$CACHE/debs" "$ROOTFS"
 	apt_update_if_stale
 	install_host_tools
+	prepare_node_exporter
 	if already_done; then
 		[ "$check" = 1 ] && check_build
 		printf 'K61=%s\nK612=%s\n' "$K61" "$K612"
