@@ -41,6 +41,14 @@ show_head() {
 show_head hypercalls/callers "head -n 25"
 show_head hypercalls/percpu "head -n 12"
 show_head hypercalls/latency "awk 'NR == 1 || (\$1 == \"sched_op\" && \$4 > 0)'"
+for f in upcalls/percpu upcalls/channels; do
+	[ -f "$D/$f" ] || continue
+	echo
+	echo "\$ cat $D/$f"
+	cat "$D/$f"
+done
+show_head upcalls/events_per_upcall "awk 'NR == 1 || \$4 > 0'"
+show_head upcalls/channel_latency "awk 'NR == 1 || (\$3 ~ /^timer/ && \$6 > 0)'"
 
 echo
 echo "\$ rmmod pvtrace"
