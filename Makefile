@@ -37,10 +37,19 @@ install: module
 	$(KMAKE) INSTALL_MOD_DIR=updates modules_install
 	depmod -a $(KVER)
 
+# What DKMS builds from: the module's sources and the name generator Kbuild runs.
+DKMS_FILES := Kbuild Makefile dkms.conf module include debugfs scripts/gen-hcall-names.sh
+
+# Copy the DKMS source tree to $(DEST) (default /usr/src/pvtrace-<version>).
+dkms-source:
+	rm -rf $(or $(DEST),$(DKMS_DEST))
+	mkdir -p $(or $(DEST),$(DKMS_DEST))/scripts
+	cp -r $(filter-out scripts/%,$(DKMS_FILES)) $(or $(DEST),$(DKMS_DEST))/
+	cp $(filter scripts/%,$(DKMS_FILES)) $(or $(DEST),$(DKMS_DEST))/scripts/
+
 dkms-install:
-	rm -rf $(DKMS_DEST)
-	mkdir -p $(DKMS_DEST)
-	cp -r Kbuild Makefile dkms.conf module include debugfs $(DKMS_DEST)/
+	-dkms remove -m pvtrace -v $(BASE_VERSION) --all 2>/dev/null
+	$(MAKE) dkms-source
 	dkms add -m pvtrace -v $(BASE_VERSION)
 	dkms build -m pvtrace -v $(BASE_VERSION) -k $(KVER)
 	dkms install -m pvtrace -v $(BASE_VERSION) -k $(KVER)
@@ -65,4 +74,4 @@ demo:
 bench:
 	scripts/bench.sh
 
-.PHONY: all module sparse clean install dkms-install unit style test demo bench version
+.PHONY: dkms-source all module sparse clean install dkms-install unit style test demo bench version

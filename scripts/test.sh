@@ -5,7 +5,8 @@
 #   2. userspace unit tests (ASan + UBSan)
 #   3. checkpatch --strict
 #   4. the module for both kernel lines: W=1 warning-free, sparse clean
-#   5. the lab matrix: Xen PV and PVH dom0 on both lines, and plain QEMU
+#   5. packaging: Debian's dkms builds and installs it for both lines
+#   6. the lab matrix: Xen PV and PVH dom0 on both lines, and plain QEMU
 # Every check prints one "PASS: name" / "FAIL: name" / "SKIP: name" line;
 # the last line is "N passed, N failed". Exit status 0 iff nothing failed.
 set -uo pipefail
@@ -93,6 +94,15 @@ for k in "$K61" "$K612"; do
 		"$repo/scripts/lab/build-module.sh" "$k"
 done
 run_check "build: in-guest pvtrace-check (static)" make -s -C "$repo/selftests/guest"
+
+echo "== packaging"
+out=$("$repo/scripts/dkms-check.sh" 2>"$build/dkms-check.log")
+printf '%s\n' "$out" | tee -a "$log" >/dev/null
+printf '%s\n' "$out" | grep -E '^(PASS|FAIL): '
+if ! printf '%s\n' "$out" | grep -qE '^(PASS|FAIL): '; then
+	tail -n 20 "$build/dkms-check.log" | sed 's/^/    /'
+	result FAIL "packaging: scripts/dkms-check.sh gave no result"
+fi
 
 echo "== lab"
 "$repo/scripts/lab/matrix.sh" 2>&1 | tee "$build/lab.log"
