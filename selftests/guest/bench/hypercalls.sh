@@ -5,7 +5,8 @@
 # interleaved rounds, four ways:
 #   none        nothing attached
 #   pvtrace     pvtrace loaded (counts and times every hypercall)
-#   count_only  pvtrace loaded with hcall_timing=0
+#   count_only  pvtrace loaded with hcall_timing=0 (callers still on)
+#   floor       hcall_timing=0 hcall_extras=none: the stub alone
 #   kprobe      no pvtrace; a kprobe event with a hist trigger on the
 #               wrapper, what a user can do today without pvtrace
 # Prints "bench hypercalls KEY VALUE" lines: each round, then the medians
@@ -43,7 +44,7 @@ median() {
 	sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
-: >/tmp/none; : >/tmp/pvtrace; : >/tmp/count; : >/tmp/kprobe
+: >/tmp/none; : >/tmp/pvtrace; : >/tmp/count; : >/tmp/floor; : >/tmp/kprobe
 r=1
 while [ $r -le "$ROUNDS" ]; do
 	none=$(run)
@@ -51,24 +52,28 @@ while [ $r -le "$ROUNDS" ]; do
 	full=$(run)
 	echo 0 >/sys/module/pvtrace/parameters/hcall_timing
 	count=$(run)
+	echo none >/sys/module/pvtrace/parameters/hcall_extras
+	floor=$(run)
 	rmmod pvtrace
 	kprobe_on
 	kp=$(run)
 	kprobe_off
-	echo "bench $S round $r none $none pvtrace $full count_only $count kprobe $kp kprobe_hits $hits"
+	echo "bench $S round $r none $none pvtrace $full count_only $count floor $floor kprobe $kp kprobe_hits $hits"
 	echo "$none" >>/tmp/none
 	echo "$full" >>/tmp/pvtrace
 	echo "$count" >>/tmp/count
+	echo "$floor" >>/tmp/floor
 	echo "$kp" >>/tmp/kprobe
 	r=$((r + 1))
 done
 mn=$(median </tmp/none)
 mp=$(median </tmp/pvtrace)
 mc=$(median </tmp/count)
+mf=$(median </tmp/floor)
 mk=$(median </tmp/kprobe)
 echo "bench $S loops_per_measurement $((LOOPS * 3)) rounds $ROUNDS"
-echo "bench $S median_ns_per_call none $mn pvtrace $mp count_only $mc kprobe $mk"
-awk -v n="$mn" -v p="$mp" -v c="$mc" -v k="$mk" 'BEGIN {
-	printf "bench %s added_ns_per_call pvtrace %.1f count_only %.1f kprobe %.1f\n", "'$S'", p - n, c - n, k - n
-	printf "bench %s ratio_to_none pvtrace %.3f count_only %.3f kprobe %.3f\n", "'$S'", p / n, c / n, k / n
+echo "bench $S median_ns_per_call none $mn pvtrace $mp count_only $mc floor $mf kprobe $mk"
+awk -v n="$mn" -v p="$mp" -v c="$mc" -v f="$mf" -v k="$mk" 'BEGIN {
+	printf "bench %s added_ns_per_call pvtrace %.1f count_only %.1f floor %.1f kprobe %.1f\n", "'$S'", p - n, c - n, f - n, k - n
+	printf "bench %s ratio_to_none pvtrace %.3f count_only %.3f floor %.3f kprobe %.3f\n", "'$S'", p / n, c / n, f / n, k / n
 }'
