@@ -41,7 +41,7 @@ show_head() {
 show_head hypercalls/callers "head -n 25"
 show_head hypercalls/percpu "head -n 12"
 show_head hypercalls/latency "awk 'NR == 1 || (\$1 == \"sched_op\" && \$4 > 0)'"
-for f in upcalls/percpu upcalls/channels; do
+for f in upcalls/percpu upcalls/channels steal runstate; do
 	[ -f "$D/$f" ] || continue
 	echo
 	echo "\$ cat $D/$f"
