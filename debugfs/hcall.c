@@ -215,24 +215,31 @@ static int subcommand_latency_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(subcommand_latency);
 
-static struct pvtrace_ktab *read_ktab(struct pvtrace_ktab __percpu *t)
+/* The key table @t of CPU @cpu, or summed over every CPU when @cpu < 0. */
+static struct pvtrace_ktab *read_ktab_cpu(struct pvtrace_ktab __percpu *t,
+					  int cpu)
 {
 	struct pvtrace_ktab *k = kmalloc(sizeof(*k), GFP_KERNEL);
 
 	if (k)
-		pvtrace_hcall_read_ktab(t, k);
+		pvtrace_hcall_read_ktab(t, cpu, k);
 	return k;
 }
 
-static int errors_show(struct seq_file *m, void *unused)
+static struct pvtrace_ktab *read_ktab(struct pvtrace_ktab __percpu *t)
 {
-	struct pvtrace_ktab *k = read_ktab(pvtrace_hcall_stats.errors);
+	return read_ktab_cpu(t, -1);
+}
+
+/* The error records of CPU @cpu, or of every CPU summed (@cpu < 0). */
+static int seq_errors(struct seq_file *m, int cpu)
+{
+	struct pvtrace_ktab *k = read_ktab_cpu(pvtrace_hcall_stats.errors, cpu);
 	char buf[32];
 	unsigned int i;
 
 	if (!k)
 		return -ENOMEM;
-	pvtrace_seq_header(m, "hypercall subcommand errno count");
 	for (i = 0; i < PVTRACE_KTAB_SIZE; i++) {
 		unsigned int slot = (k->key[i] >> 32) - 1;
 		const char *sub = "-";
@@ -241,6 +248,8 @@ static int errors_show(struct seq_file *m, void *unused)
 			continue;
 		if (slot >= PVTRACE_SLOT_SUB0 && slot < PVTRACE_SLOT_BADNR)
 			sub = pvtrace_sub_names[slot - PVTRACE_SLOT_SUB0];
+		if (cpu >= 0)
+			seq_printf(m, "%d ", cpu);
 		seq_printf(m, "%s %s %u %llu\n",
 			   hcall_name(pvtrace_slot_hcall(slot), buf, sizeof(buf)),
 			   sub, (u32)k->key[i], k->count[i]);
@@ -248,7 +257,28 @@ static int errors_show(struct seq_file *m, void *unused)
 	kfree(k);
 	return 0;
 }
+
+static int errors_show(struct seq_file *m, void *unused)
+{
+	pvtrace_seq_header(m, "hypercall subcommand errno count");
+	return seq_errors(m, -1);
+}
 DEFINE_SHOW_ATTRIBUTE(errors);
+
+static int errors_percpu_show(struct seq_file *m, void *unused)
+{
+	unsigned int cpu;
+	int ret = 0;
+
+	pvtrace_seq_header(m, "cpu hypercall subcommand errno count");
+	for_each_possible_cpu(cpu) {
+		ret = seq_errors(m, cpu);
+		if (ret)
+			break;
+	}
+	return ret;
+}
+DEFINE_SHOW_ATTRIBUTE(errors_percpu);
 
 /* "func+0x1c/0x40 [mod]" to "func+0x1c/0x40" and "mod" ("vmlinux"). */
 static void split_symbol(char *sym, const char **mod)
@@ -447,6 +477,7 @@ void pvtrace_debugfs_hcall(struct dentry *parent)
 	debugfs_create_file("subcommand_latency", 0444, d, NULL,
 			    &subcommand_latency_fops);
 	debugfs_create_file("errors", 0444, d, NULL, &errors_fops);
+	debugfs_create_file("errors_percpu", 0444, d, NULL, &errors_percpu_fops);
 	debugfs_create_file("callers", 0444, d, NULL, &callers_fops);
 	debugfs_create_file("multicall_batches", 0444, d, NULL, &mc_batches_fops);
 	debugfs_create_file("multicall_ops", 0444, d, NULL, &mc_ops_fops);

@@ -528,7 +528,7 @@ void pvtrace_hcall_read_slots(int cpu, struct pvtrace_hcall_slot_stats *dst)
 }
 
 /* Merge every CPU's (key, count) table into @dst (keys unique in @dst). */
-void pvtrace_hcall_read_ktab(struct pvtrace_ktab __percpu *t,
+void pvtrace_hcall_read_ktab(struct pvtrace_ktab __percpu *t, int only,
 			     struct pvtrace_ktab *dst)
 {
 	unsigned int cpu, i, j;
@@ -537,6 +537,8 @@ void pvtrace_hcall_read_ktab(struct pvtrace_ktab __percpu *t,
 	for_each_possible_cpu(cpu) {
 		const struct pvtrace_ktab *src = per_cpu_ptr(t, cpu);
 
+		if (only >= 0 && cpu != (unsigned int)only)
+			continue;
 		dst->dropped += READ_ONCE(src->dropped);
 		for (i = 0; i < PVTRACE_KTAB_SIZE; i++) {
 			u64 key = READ_ONCE(src->key[i]);

@@ -247,7 +247,7 @@ void pvtrace_hcall_exit(unsigned int nr, long ret, u64 t0, unsigned long a1,
 
 /* Read side (module/hcall.c), for debugfs/hcall.c. */
 void pvtrace_hcall_read_slots(int cpu, struct pvtrace_hcall_slot_stats *dst);
-void pvtrace_hcall_read_ktab(struct pvtrace_ktab __percpu *t,
+void pvtrace_hcall_read_ktab(struct pvtrace_ktab __percpu *t, int cpu,
 			     struct pvtrace_ktab *dst);
 void pvtrace_hcall_read_mc(struct pvtrace_mc_stats *dst);
 u64 pvtrace_hcall_calls(const struct pvtrace_hcall_slot_stats *s);

@@ -31,7 +31,13 @@ errno_count() {
 
 P=/sys/module/pvtrace/parameters
 
-tap_plan 6
+# errno_percpu E: the same, summed over the vCPUs of errors_percpu.
+errno_percpu() {
+	awk -v e="$1" '$2 == "xen_version" && $3 == "other" && $4 == e { s += $5 }
+		END { print s + 0 }' "$H/errors_percpu"
+}
+
+tap_plan 7
 before=$(sub 4 pagesize)
 out=$("$CALL" $N $XEN_VERSION $XENVER_PAGESIZE 0)
 after=$(sub 4 pagesize)
@@ -54,6 +60,9 @@ tap_diag "privcmd-hcall bogus: $out"
 tap_ok $? "$N failing calls: counted under xen_version/other as $N errors"
 [ $(($(errno_count 38) - enosys0)) -eq $N ]
 tap_ok $? "and as $N ENOSYS (38) in the errors file"
+tap_diag "errors_percpu: $(awk '$2 == "xen_version" && $3 == "other"' "$H/errors_percpu" | tr '\n' ';')"
+[ "$(errno_percpu 38)" = "$(errno_count 38)" ]
+tap_ok $? "errors_percpu splits them by vCPU: the same total ($(errno_percpu 38))"
 
 # The same failing calls with the stub counting alone (count only, no
 # extras): errors leave the assembly path for C and are counted all the same.
