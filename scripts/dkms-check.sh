@@ -31,6 +31,7 @@ make -s -C "$REPO" dkms-source DEST="$src/pvtrace-$version" >&2 || die "make dkm
 install_step() {
 	local kver=$1 kdir=$2 tree=$3
 	mkdir -p /lib/modules "$tmp/installed-$kver"
+	# shellcheck disable=SC2016 # the script's own $1.. expand in the namespace
 	unshare -m --propagation private bash -euc '
 		kver=$1 kdir=$2 tree=$3 src=$4 rootfs=$5 version=$6 out=$7
 		mount -t tmpfs pvtrace-dkms-check /lib/modules
