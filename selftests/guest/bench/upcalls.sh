@@ -42,8 +42,10 @@ kprobe_off() {
 	echo "-:pvtbench/upcall" >>$T/kprobe_events
 }
 
+# "upcalls empty events" summed over the vCPUs.
 upcalls_total() {
-	awk '!/^#/ { s += $2 } END { print s + 0 }' /sys/kernel/debug/pvtrace/upcalls/percpu
+	awk '!/^#/ { u += $2; e += $4; v += $6 } END { print u + 0, e + 0, v + 0 }' \
+		/sys/kernel/debug/pvtrace/upcalls/percpu
 }
 
 median() {
@@ -55,9 +57,13 @@ r=1
 while [ $r -le "$ROUNDS" ]; do
 	none=$(run)
 	insmod "$PVTRACE_KO" hypercalls=0
-	u0=$(upcalls_total)
+	# shellcheck disable=SC2046 # three numbers
+	set -- $(upcalls_total)
+	u0=$1 e0=$2 v0=$3
 	up=$(run)
-	u1=$(upcalls_total)
+	# shellcheck disable=SC2046 # three numbers
+	set -- $(upcalls_total)
+	u1=$1 e1=$2 v1=$3
 	rmmod pvtrace
 	insmod "$PVTRACE_KO"
 	full=$(run)
@@ -65,7 +71,7 @@ while [ $r -le "$ROUNDS" ]; do
 	kprobe_on
 	kp=$(run)
 	kprobe_off
-	echo "bench $S round $r none $none upcalls $up pvtrace $full kprobe $kp upcalls_seen $((u1 - u0)) kprobe_hits $hits"
+	echo "bench $S round $r none $none upcalls $up pvtrace $full kprobe $kp upcalls_seen $((u1 - u0)) empty $((e1 - e0)) events $((v1 - v0)) kprobe_hits $hits"
 	echo "$none" >>/tmp/none
 	echo "$up" >>/tmp/upcalls
 	echo "$full" >>/tmp/pvtrace
