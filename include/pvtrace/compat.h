@@ -23,4 +23,13 @@
 #define XEN_CPUID_TSC_EMULATED	BIT(0)
 #endif
 
+/*
+ * Where a function's body starts, past its ftrace call site: a kprobe
+ * there is an int3 (or optimized) kprobe, not one on ftrace's shared
+ * kprobe ops. With IBT (6.12 in Debian's config, not 6.1), an ENDBR64 of 4
+ * bytes comes first; the ftrace site is a 5-byte call/nop on x86-64 either
+ * way. A kernel configuration difference, not a version one.
+ */
+#define PVTRACE_FENTRY_END	((IS_ENABLED(CONFIG_X86_KERNEL_IBT) ? 4 : 0) + 5)
+
 #endif /* _PVTRACE_COMPAT_H */

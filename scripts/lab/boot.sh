@@ -3,6 +3,7 @@
 # Usage: boot.sh --kernel KVER --mode pv|pvh|native --initrd FILE --log FILE
 #                [--vcpus N] [--cpus N] [--mem MiB] [--timeout SECONDS]
 #                [--append-extra "guest kernel args"] [--xen-extra "Xen args"]
+#                [--accel tcg|tcg,thread=single]
 #   pv/pvh: Xen 4.17 with the kernel as PV or PVH dom0 (dom0 gets half of --mem);
 #   native: the kernel alone on plain QEMU.
 #   --vcpus: the guest's vCPUs (Xen's dom0_max_vcpus); --cpus: the emulated machine's
@@ -27,6 +28,7 @@ DONE_GRACE=30  # seconds for poweroff after ##PVTRACE-DONE
 usage() { sed -n '2,/^# shellcheck/{/^# shellcheck/d;p}' "$0" >&2; exit 2; }
 
 kernel='' mode='' initrd='' logf='' vcpus=2 cpus='' mem=2048 tmo=180 extra='' xen_extra=''
+accel=tcg
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernel=$2 ;;
@@ -39,6 +41,7 @@ while [ $# -gt 0 ]; do
 	--timeout) tmo=$2 ;;
 	--append-extra) extra=$2 ;;
 	--xen-extra) xen_extra=$2 ;;
+	--accel) accel=$2 ;;
 	-h | --help) usage ;;
 	*) die "unknown argument $1" ;;
 	esac
@@ -56,7 +59,8 @@ smp=$cpus
 # A PV dom0 takes its possible CPUs from the machine's ACPI tables: list as many
 # (the extra ones as hot-pluggable, absent) as it has vCPUs.
 [ "$vcpus" -gt "$cpus" ] && smp="$cpus,maxcpus=$vcpus"
-qemu=(qemu-system-x86_64 -machine q35 -accel tcg -m "$mem" -smp "$smp"
+case $accel in tcg | tcg,thread=single | tcg,thread=multi) ;; *) die "--accel: tcg, tcg,thread=single or tcg,thread=multi" ;; esac
+qemu=(qemu-system-x86_64 -machine q35 -accel "$accel" -m "$mem" -smp "$smp"
 	-nographic -no-reboot -nic none)
 case "$mode" in
 pv | pvh)
