@@ -7,6 +7,7 @@
  * columns that say which histogram the bucket belongs to.
  */
 #include <linux/seq_file.h>
+#include <linux/string.h>
 
 #include <pvtrace/pvtrace.h>
 
@@ -31,5 +32,26 @@ void pvtrace_seq_hist(struct seq_file *m, const char *key,
 			seq_printf(m, "%s ", key);
 		seq_printf(m, "%llu %llu %llu\n", pvtrace_hist_lo(i),
 			   pvtrace_hist_hi(i), h->bucket[i]);
+	}
+}
+
+/**
+ * pvtrace_split_symbol() - split sprint_symbol()'s output into two fields
+ * @sym: "func+0x1c/0x40 [mod]", cut to "func+0x1c/0x40"
+ * @mod: set to "mod", or "vmlinux" for the kernel itself
+ */
+void pvtrace_split_symbol(char *sym, const char **mod)
+{
+	char *sp = strchr(sym, ' ');
+
+	*mod = "vmlinux";
+	if (!sp)
+		return;
+	*sp = '\0';
+	if (sp[1] == '[') {
+		*mod = sp + 2;
+		sp = strchr(sp + 2, ']');
+		if (sp)
+			*sp = '\0';
 	}
 }

@@ -280,23 +280,6 @@ static int errors_percpu_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(errors_percpu);
 
-/* "func+0x1c/0x40 [mod]" to "func+0x1c/0x40" and "mod" ("vmlinux"). */
-static void split_symbol(char *sym, const char **mod)
-{
-	char *sp = strchr(sym, ' ');
-
-	*mod = "vmlinux";
-	if (!sp)
-		return;
-	*sp = '\0';
-	if (sp[1] == '[') {
-		*mod = sp + 2;
-		sp = strchr(sp + 2, ']');
-		if (sp)
-			*sp = '\0';
-	}
-}
-
 static int cmp_count_desc(const void *a, const void *b)
 {
 	const u64 *x = a, *y = b;	/* {key, count} pairs */
@@ -338,7 +321,7 @@ static int callers_show(struct seq_file *m, void *unused)
 			if (knr != nr && !(nr == PVTRACE_HCALL_NR && knr > nr))
 				continue;
 			sprint_symbol(sym, pvtrace_caller_ip(pairs[i][0]));
-			split_symbol(sym, &mod);
+			pvtrace_split_symbol(sym, &mod);
 			seq_printf(m, "%s %s %s %llu\n",
 				   nr < PVTRACE_HCALL_NR ?
 				   hcall_name(nr, buf, sizeof(buf)) : "out_of_range",

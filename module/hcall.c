@@ -59,6 +59,7 @@ static bool param_enabled = true;
 static int param_timing = -1;		/* -1: auto */
 static unsigned long param_window_ns = 50000;
 static u32 param_extras = PVTRACE_HCALL_CALLERS;	/* hcall_extras */
+static bool recording;		/* the flight recorder runs: time every call */
 static bool tsc_emulated;
 
 #define WINDOW_NS_MAX	NSEC_PER_SEC
@@ -207,7 +208,7 @@ static void set_flags(void)
 	u32 f = param_extras & PVTRACE_HCALL_CALLERS;
 
 	lockdep_assert_held(&hcall_lock);
-	if (timing_wanted()) {
+	if (timing_wanted() || recording) {
 		f |= PVTRACE_HCALL_TIMING;
 		if (param_window_ns)
 			f |= param_extras & PVTRACE_HCALL_REDUNDANT;
@@ -482,6 +483,22 @@ static const struct kernel_param_ops extras_ops = {
 };
 module_param_cb(hcall_extras, &extras_ops, NULL, 0644);
 MODULE_PARM_DESC(hcall_extras, "What the hypercall hook records besides counts and times: none, all, or a list of callers,redundant (runtime; default callers)");
+
+/**
+ * pvtrace_hcall_set_recording() - time every call while the recorder runs
+ * @on: whether it does
+ *
+ * Every hypercall is then timed, whatever hcall_timing says, so that the
+ * recording holds its duration.
+ */
+void pvtrace_hcall_set_recording(bool on)
+{
+	mutex_lock(&hcall_lock);
+	recording = on;
+	if (ready)
+		set_flags();
+	mutex_unlock(&hcall_lock);
+}
 
 /* Read side, for debugfs/hcall.c. */
 

@@ -19,6 +19,7 @@
 
 #include <pvtrace/pvtrace.h>
 #include <pvtrace/hcall.h>
+#include <pvtrace/recorder.h>
 
 /* Calls that entered the stub and have not left it, per CPU. */
 DEFINE_PER_CPU(long, pvtrace_hcall_inflight);
@@ -144,7 +145,7 @@ noinstr void pvtrace_hcall_exit(unsigned int nr, long ret, u64 t0,
 	struct pvtrace_hcall_slot_stats __percpu *s;
 	u32 flags = READ_ONCE(pvtrace_hcall_flags);
 	unsigned int slot = PVTRACE_SLOT_BADNR;
-	u64 t1 = 0;
+	u64 t1 = 0, ns = 0;
 
 	if (t0)
 		t1 = rdtsc_ordered();
@@ -162,8 +163,9 @@ noinstr void pvtrace_hcall_exit(unsigned int nr, long ret, u64 t0,
 	if (t0) {
 		if (flags & PVTRACE_HCALL_REDUNDANT)
 			this_cpu_write(hcall_last.end, t1);
+		ns = cycles_to_ns(t1 - (t0 & ~1ULL));
 		pvtrace_write_begin(&blk->sync);
-		pvtrace_hist_record(&s->lat, cycles_to_ns(t1 - (t0 & ~1ULL)));
+		pvtrace_hist_record(&s->lat, ns);
 		if (t0 & 1)
 			this_cpu_inc(s->redundant);
 		pvtrace_write_end(&blk->sync);
@@ -180,6 +182,8 @@ noinstr void pvtrace_hcall_exit(unsigned int nr, long ret, u64 t0,
 	if (flags & PVTRACE_HCALL_CALLERS)
 		pvtrace_ktab_add(pvtrace_hcall_stats.callers,
 				 pvtrace_caller_key(nr, caller));
+	if (t0)
+		pvtrace_rec_hcall(slot, nr, t0 & ~1ULL, ns, ret, a1, caller);
 	if (unlikely(nr == __HYPERVISOR_multicall))
 		account_multicall(a1, a2);
 	this_cpu_dec(pvtrace_hcall_inflight);

@@ -3,7 +3,8 @@
  * pvtrace: what virtualization costs a guest, seen from inside it.
  *
  * Load order: decide where we run (refuse on bare metal), self-test the
- * core if asked, then publish the debugfs files. Unload in exact reverse.
+ * core if asked, prepare the recorder the hooks write to, install the
+ * hooks, then publish the debugfs files. Unload in exact reverse.
  */
 #include <linux/bitops.h>
 #include <linux/cpumask.h>
@@ -82,6 +83,7 @@ static void hooks_debugfs(struct dentry *dir)
 		if (test_bit(i, &hooks_active) && hooks[i]->debugfs)
 			hooks[i]->debugfs(dir);
 	}
+	pvtrace_debugfs_recorder(dir);
 }
 
 static int __init pvtrace_init(void)
@@ -98,10 +100,15 @@ static int __init pvtrace_init(void)
 			return ret;
 	}
 
-	ret = hooks_init();
+	ret = pvtrace_recorder_init();
 	if (ret)
 		goto out_selftest;
 
+	ret = hooks_init();
+	if (ret)
+		goto out_recorder;
+
+	pvtrace_recorder_ready();
 	pvtrace_debugfs_init(hooks_debugfs);
 	pr_info("version %s loaded: %s guest%s, %u vCPUs\n", PVTRACE_VERSION,
 		pvtrace_guest_name(pvtrace_env.guest),
@@ -109,6 +116,8 @@ static int __init pvtrace_init(void)
 		num_online_cpus());
 	return 0;
 
+out_recorder:
+	pvtrace_recorder_exit();
 out_selftest:
 	pvtrace_selftest_exit();
 	return ret;
@@ -118,6 +127,7 @@ static void __exit pvtrace_exit(void)
 {
 	pvtrace_debugfs_exit();
 	hooks_exit();
+	pvtrace_recorder_exit();
 	pvtrace_selftest_exit();
 	pr_info("unloaded\n");
 }

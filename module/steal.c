@@ -41,13 +41,16 @@
 #include <linux/timekeeping.h>
 #include <linux/workqueue.h>
 #include <asm/kvm_para.h>
+#include <asm/msr.h>
 #include <asm/processor.h>
 #include <asm/xen/hypercall.h>
 #include <xen/interface/vcpu.h>
 #include <xen/xen-ops.h>
 
 #include <pvtrace/pvtrace.h>
+#include <pvtrace/recorder.h>
 #include <pvtrace/steal.h>
+#include <pvtrace/trace.h>
 
 #define STEAL_INTERVAL_MIN_MS	10
 #define STEAL_INTERVAL_MAX_MS	60000
@@ -207,6 +210,8 @@ static void record_interval(struct steal_cpu *sc, u64 start)
 	}
 	this_cpu_add(b->sampler_ns, local_clock() - start);
 	pvtrace_write_end(&b->sync);
+	pvtrace_rec_steal(rdtsc_ordered(), d_steal, d_time);
+	trace_pvtrace_steal(d_steal, d_time);
 }
 
 static void steal_sample(struct work_struct *work)

@@ -35,6 +35,8 @@
 #include <pvtrace/pvtrace.h>
 #include <pvtrace/clock.h>
 #include <pvtrace/upcall.h>
+#include <pvtrace/recorder.h>
+#include <pvtrace/trace.h>
 
 static bool param_enabled = true;
 module_param_named(upcalls, param_enabled, bool, 0444);
@@ -47,6 +49,8 @@ struct up_state {
 	u64 handler_t0;		/* TSC when the current handler started */
 	int handler_irq;	/* its IRQ, -1 when none is timed */
 	u32 port;		/* the port dispatched last */
+	u32 ports[PVTRACE_REC_PORTS];	/* the first ports of this upcall */
+	u32 nports;		/* ports dispatched in this upcall */
 	bool in_upcall;		/* between the upcall's entry and return */
 	bool fresh;		/* @port was dispatched and no handler ran yet */
 };
@@ -80,6 +84,7 @@ static int upcall_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct up_instance *in = (struct up_instance *)ri->data;
 
 	in->events0 = this_cpu_read(up_state.events);
+	this_cpu_write(up_state.nports, 0);
 	this_cpu_write(up_state.fresh, false);
 	this_cpu_write(up_state.in_upcall, true);
 	in->t0 = rdtsc_ordered();
@@ -92,6 +97,7 @@ static int upcall_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct pvtrace_upcall_cpu __percpu *s = cpu_block();
 	u64 ns = pvtrace_cycles_to_ns(rdtsc_ordered() - in->t0, up_mult);
 	u64 events = this_cpu_read(up_state.events) - in->events0;
+	struct up_state *st;
 
 	this_cpu_write(up_state.in_upcall, false);
 	pvtrace_write_begin(&s->sync);
@@ -103,6 +109,12 @@ static int upcall_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	pvtrace_hist_record(&s->lat, ns);
 	pvtrace_hist_record(&s->per_upcall, events);
 	pvtrace_write_end(&s->sync);
+	st = this_cpu_ptr(&up_state);
+	pvtrace_rec_upcall(in->t0, ns, events, st->ports, st->nports);
+	/* A trace event where RCU watches (it does in the upcall's entry). */
+	if (trace_pvtrace_upcall_enabled() && rcu_is_watching())
+		trace_pvtrace_upcall(ns, events, st->nports,
+				     st->nports ? st->ports[0] : 0);
 	return 0;
 }
 
@@ -116,6 +128,11 @@ static struct kretprobe upcall_probe = {
 /* handle_irq_for_port(evtchn_port_t port, struct evtchn_loop_ctrl *ctrl) */
 static int port_pre(struct kprobe *p, struct pt_regs *regs)
 {
+	u32 n = this_cpu_read(up_state.nports);
+
+	if (n < PVTRACE_REC_PORTS)
+		this_cpu_write(up_state.ports[n], (u32)regs->di);
+	this_cpu_write(up_state.nports, n + 1);
 	this_cpu_inc(up_state.events);
 	this_cpu_write(up_state.port, (u32)regs->di);
 	this_cpu_write(up_state.fresh, true);
@@ -422,6 +439,34 @@ bool pvtrace_upcall_chan(unsigned int e, int *port, int *irq, char *name)
 	memcpy(name, chan_info[e].name, PVTRACE_CHAN_NAME);
 	name[PVTRACE_CHAN_NAME - 1] = '\0';
 	return true;
+}
+
+/**
+ * pvtrace_upcall_port_name() - the handler name of event channel @port
+ * @port: a port
+ * @name: room for PVTRACE_CHAN_NAME bytes
+ * @len: its size
+ *
+ * Process context. Return: false if no channel seen so far is @port.
+ */
+bool pvtrace_upcall_port_name(u32 port, char *name, size_t len)
+{
+	unsigned int irq = irq_from_evtchn(port), e;
+	u64 key;
+
+	for (e = 0; e < PVTRACE_CHANS; e++) {
+		key = READ_ONCE(chan_keys[e]);
+		/* Pairs with chan_entry(): ready means the name is complete. */
+		if (!key || !smp_load_acquire(&chan_info[e].ready))
+			continue;
+		if (READ_ONCE(chan_info[e].port) == (int)port ||
+		    pvtrace_chan_key_irq(key) == (int)irq) {
+			strscpy(name, chan_info[e].name, min_t(size_t, len,
+							       PVTRACE_CHAN_NAME));
+			return true;
+		}
+	}
+	return false;
 }
 
 /* Xen's current view of @port (EVTCHNOP_status); process context only. */

@@ -49,6 +49,18 @@ void pvtrace_steal_seq_summary(struct seq_file *m);	/* summary records */
 extern const struct pvtrace_hook pvtrace_upcall_hook;
 void pvtrace_debugfs_upcall(struct dentry *dir);
 
+/* module/hcall.c: time every hypercall while the recorder runs. */
+void pvtrace_hcall_set_recording(bool on);
+
+/* module/recorder.c: the flight recorder and the slowest calls. */
+int pvtrace_recorder_init(void);
+void pvtrace_recorder_ready(void);
+void pvtrace_recorder_exit(void);
+void pvtrace_debugfs_recorder(struct dentry *dir);
+
+/* module/upcall.c: the handler name of event channel @port, if known. */
+bool pvtrace_upcall_port_name(u32 port, char *name, size_t len);
+
 /* Write the active hooks' names, comma-separated, or "none". */
 void pvtrace_seq_hooks(struct seq_file *m);
 
@@ -70,5 +82,6 @@ void pvtrace_debugfs_exit(void);
 void pvtrace_seq_header(struct seq_file *m, const char *columns);
 void pvtrace_seq_hist(struct seq_file *m, const char *key,
 		      const struct pvtrace_hist *h);
+void pvtrace_split_symbol(char *sym, const char **mod);
 
 #endif /* _PVTRACE_H */

@@ -1,0 +1,409 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The flight recorder and the slowest-calls tables: the record layout,
+ * the lock-free writers the hooks call from their hot paths, and the pure
+ * parsing of the recorder's parameters. The writers are inlined into the
+ * hooks (the hypercall hook's is noinstr), so they use per-CPU operations,
+ * plain stores into memory allocated before recording started, and
+ * nothing else. This header is also compiled in userspace by the unit
+ * tests (selftests/unit/recorder_test.c).
+ *
+ * Recording: each CPU has a linear buffer of struct pvtrace_rec. A writer
+ * reserves the next record with one CPU-local add (an NMI nested in a
+ * writer takes the following record: nothing is lost or shared), fills
+ * it, and publishes it by writing its type last. When the buffer is full,
+ * the event is counted in "lost". Readers take the records whose type is
+ * set; a reserved record still without a type is "incomplete" (its writer
+ * was interrupted by the end of the recording, or is still running).
+ *
+ * Slowest calls: each CPU keeps its N slowest hypercalls and upcalls. An
+ * offer below the table's minimum costs one per-CPU load and a compare. A
+ * nested offer that finds the table being updated (an NMI in the middle
+ * of an update) is counted in "skipped" rather than waited for.
+ */
+#ifndef _PVTRACE_RECORDER_H
+#define _PVTRACE_RECORDER_H
+
+#include <linux/types.h>
+#include <linux/compiler.h>
+#include <linux/percpu.h>
+#include <linux/preempt.h>
+
+#include <pvtrace/stats.h>
+
+/* Record types; 0 marks a record that is reserved but not complete. */
+#define PVTRACE_REC_HCALL	1
+#define PVTRACE_REC_UPCALL	2
+#define PVTRACE_REC_STEAL	3
+#define PVTRACE_REC_TYPES	4
+
+#define PVTRACE_REC_PORTS	4	/* ports kept per upcall */
+
+/**
+ * struct pvtrace_rec - one recorded event (64 bytes)
+ * @tsc: TSC at the event's start (steal: at the sample)
+ * @dur_ns: hypercall, upcall: duration; steal: steal time in the interval
+ * @value: hypercall: return value; upcall: events handled; steal: the
+ *	interval's length in ns
+ * @site: hypercall: the call site (return address into the caller)
+ * @arg: hypercall: first argument
+ * @port: upcall: the first ports handled
+ * @slot: hypercall: its slot (include/pvtrace/hcall.h)
+ * @nr: hypercall: its number
+ * @nports: upcall: ports handled (more than PVTRACE_REC_PORTS possible),
+ *	saturating at 255
+ * @type: PVTRACE_REC_*, written last
+ */
+struct pvtrace_rec {
+	u64 tsc;
+	u64 dur_ns;
+	s64 value;
+	u64 site;
+	u64 arg;
+	u32 port[PVTRACE_REC_PORTS];
+	u16 slot;
+	u16 nr;
+	u8 nports;
+	u8 type;
+	u8 pad[2];
+};
+
+/**
+ * struct pvtrace_rec_cpu - one CPU's recording buffer and its counters
+ * @buf: @cap records, allocated before recording starts and kept until
+ *	the next start with another size, or unload
+ * @head: records reserved since the recording started (may pass @cap)
+ * @lost: events not recorded because the buffer was full
+ * @cap: the buffer's size in records
+ * @types: bit PVTRACE_REC_* set: this CPU records that event type now;
+ *	0 when not recording
+ */
+struct pvtrace_rec_cpu {
+	struct pvtrace_rec *buf;
+	u64 head;
+	u64 lost;
+	u32 cap;
+	u32 types;
+};
+
+DECLARE_PER_CPU(struct pvtrace_rec_cpu, pvtrace_rec_cpu);
+
+/*
+ * Reserve a record of @type on this CPU; NULL if this CPU does not record
+ * @type now, or if its buffer is full (counted). The caller has
+ * preemption disabled and fills the record, then calls
+ * pvtrace_rec_commit().
+ */
+static __always_inline struct pvtrace_rec *pvtrace_rec_reserve(unsigned int type)
+{
+	u64 idx;
+
+	if (likely(!(this_cpu_read(pvtrace_rec_cpu.types) & (1U << type))))
+		return NULL;
+	idx = this_cpu_add_return(pvtrace_rec_cpu.head, 1) - 1;
+	if (idx >= this_cpu_read(pvtrace_rec_cpu.cap)) {
+		this_cpu_inc(pvtrace_rec_cpu.lost);
+		return NULL;
+	}
+	return this_cpu_read(pvtrace_rec_cpu.buf) + idx;
+}
+
+static __always_inline void pvtrace_rec_commit(struct pvtrace_rec *r,
+					       unsigned int type)
+{
+	smp_wmb();	/* the record is complete before its type is seen */
+	WRITE_ONCE(r->type, type);
+}
+
+/* Copy @src into a reserved record and publish it. */
+static __always_inline void pvtrace_rec_put(const struct pvtrace_rec *src)
+{
+	struct pvtrace_rec *r;
+
+	preempt_disable_notrace();
+	r = pvtrace_rec_reserve(src->type);
+	if (r) {
+		r->tsc = src->tsc;
+		r->dur_ns = src->dur_ns;
+		r->value = src->value;
+		r->site = src->site;
+		r->arg = src->arg;
+		r->port[0] = src->port[0];
+		r->port[1] = src->port[1];
+		r->port[2] = src->port[2];
+		r->port[3] = src->port[3];
+		r->slot = src->slot;
+		r->nr = src->nr;
+		r->nports = src->nports;
+		pvtrace_rec_commit(r, src->type);
+	}
+	preempt_enable_notrace();
+}
+
+/* True if this CPU records events of @type now: worth building one. */
+static __always_inline bool pvtrace_rec_wanted(unsigned int type)
+{
+	return this_cpu_read(pvtrace_rec_cpu.types) & (1U << type);
+}
+
+/*
+ * The hypercall slots recorded (a bitmap over PVTRACE_SLOT_NR, every bit
+ * set without a hypercall filter), and the ports an upcall must have
+ * handled one of to be recorded (none: every upcall).
+ */
+#define PVTRACE_REC_SLOT_WORDS	8	/* 512 slots >= PVTRACE_SLOT_NR */
+#define PVTRACE_REC_FILTER_PORTS 8
+
+/**
+ * struct pvtrace_rec_filter - what a recording keeps
+ * @types: bit PVTRACE_REC_* set: that event type is recorded
+ * @slots: hypercall slots recorded, a bitmap
+ * @nports: number of @port; 0: every upcall
+ * @port: upcall ports
+ * @cpus: CPUs recorded, a bitmap over CPUs 0..PVTRACE_REC_MAX_CPUS-1;
+ *	all ones for "every CPU", CPUs beyond it included then
+ * @all_cpus: no cpu= term was given
+ */
+#define PVTRACE_REC_MAX_CPUS	1024
+struct pvtrace_rec_filter {
+	u32 types;
+	u64 slots[PVTRACE_REC_SLOT_WORDS];
+	u32 nports;
+	u32 port[PVTRACE_REC_FILTER_PORTS];
+	u64 cpus[PVTRACE_REC_MAX_CPUS / 64];
+	bool all_cpus;
+};
+
+extern struct pvtrace_rec_filter pvtrace_rec_filter;
+
+static __always_inline bool pvtrace_rec_slot_wanted(const struct pvtrace_rec_filter *f,
+						    unsigned int slot)
+{
+	return slot < PVTRACE_REC_SLOT_WORDS * 64 &&
+	       (f->slots[slot / 64] >> (slot % 64)) & 1;
+}
+
+static __always_inline bool pvtrace_rec_port_wanted(const struct pvtrace_rec_filter *f,
+						    const u32 *ports,
+						    unsigned int nports)
+{
+	unsigned int i, j, n = READ_ONCE(f->nports);
+
+	if (!n)
+		return true;
+	if (nports > PVTRACE_REC_PORTS)
+		nports = PVTRACE_REC_PORTS;
+	for (i = 0; i < nports; i++)
+		for (j = 0; j < n && j < PVTRACE_REC_FILTER_PORTS; j++)
+			if (ports[i] == f->port[j])
+				return true;
+	return false;
+}
+
+static inline bool pvtrace_rec_cpu_wanted(const struct pvtrace_rec_filter *f,
+					  unsigned int cpu)
+{
+	if (f->all_cpus)
+		return true;
+	return cpu < PVTRACE_REC_MAX_CPUS && (f->cpus[cpu / 64] >> (cpu % 64)) & 1;
+}
+
+/*
+ * Slowest calls. One table per CPU and event type (hypercalls, upcalls);
+ * a table belongs to generation @gen: a reset bumps the global generation
+ * and each CPU's writer empties its own table at its next offer, so a
+ * reset writes nothing into another CPU's data.
+ */
+#define PVTRACE_SLOW_MAX	64
+
+/**
+ * struct pvtrace_slow_cpu - one CPU's slowest events of one type
+ * @sync: write bracket (include/pvtrace/stats.h)
+ * @gen: the reset generation @e belongs to
+ * @min_ns: an offer must last longer than this to enter; 0 until full
+ * @busy: an update is under way (nested offers are skipped)
+ * @used: entries in @e
+ * @skipped: offers that found the table busy (nested) and were dropped
+ * @e: the entries, in no particular order
+ */
+struct pvtrace_slow_cpu {
+	struct pvtrace_sync sync;
+	u64 gen;
+	u64 min_ns;
+	u32 busy;
+	u32 used;
+	u64 skipped;
+	struct pvtrace_rec e[PVTRACE_SLOW_MAX];
+};
+
+/* The update, once an offer passed the minimum; @t is this CPU's table. */
+static __always_inline void pvtrace_slow_insert(struct pvtrace_slow_cpu *t,
+						const struct pvtrace_rec *rec,
+						u64 gen, unsigned int n)
+{
+	unsigned int i, lo;
+	u64 min;
+
+	if (t->gen != gen) {
+		t->used = 0;
+		t->min_ns = 0;
+		t->gen = gen;
+	}
+	if (t->used < n) {
+		t->e[t->used++] = *rec;
+	} else {
+		lo = 0;
+		for (i = 1; i < n; i++)
+			if (t->e[i].dur_ns < t->e[lo].dur_ns)
+				lo = i;
+		if (rec->dur_ns <= t->e[lo].dur_ns)
+			return;
+		t->e[lo] = *rec;
+	}
+	min = 0;
+	if (t->used >= n) {
+		min = t->e[0].dur_ns;
+		for (i = 1; i < n; i++)
+			if (t->e[i].dur_ns < min)
+				min = t->e[i].dur_ns;
+	}
+	t->min_ns = min;
+}
+
+/**
+ * pvtrace_slow_offer() - keep @rec if it is among this CPU's @n slowest
+ * @pcpu: the per-CPU tables of @rec's type
+ * @rec: the event, complete (its type set)
+ * @gen: the current reset generation
+ * @n: how many to keep, 1..PVTRACE_SLOW_MAX
+ */
+static __always_inline void pvtrace_slow_offer(struct pvtrace_slow_cpu __percpu *pcpu,
+					       const struct pvtrace_rec *rec,
+					       u64 gen, unsigned int n)
+{
+	preempt_disable_notrace();
+	if (this_cpu_read(pcpu->gen) == gen &&
+	    rec->dur_ns <= this_cpu_read(pcpu->min_ns))
+		goto out;
+	if (this_cpu_cmpxchg(pcpu->busy, 0, 1)) {
+		this_cpu_inc(pcpu->skipped);
+		goto out;
+	}
+	pvtrace_write_begin(&pcpu->sync);
+	pvtrace_slow_insert(this_cpu_ptr(pcpu), rec, gen, n);
+	pvtrace_write_end(&pcpu->sync);
+	this_cpu_write(pcpu->busy, 0);
+out:
+	preempt_enable_notrace();
+}
+
+/* The slowest-calls tables, per kind; module/recorder.c. */
+#define PVTRACE_SLOW_HCALL	0
+#define PVTRACE_SLOW_UPCALL	1
+#define PVTRACE_SLOW_KINDS	2
+
+extern struct pvtrace_slow_cpu __percpu *pvtrace_slow_tables[PVTRACE_SLOW_KINDS];
+extern u64 pvtrace_slow_gen;
+extern unsigned int pvtrace_slow_n;
+
+/* True if an event of @kind lasting @ns is worth offering to its table. */
+static __always_inline bool pvtrace_slow_wanted(unsigned int kind, u64 ns)
+{
+	struct pvtrace_slow_cpu __percpu *t = pvtrace_slow_tables[kind];
+
+	return this_cpu_read(t->gen) != READ_ONCE(pvtrace_slow_gen) ||
+	       ns > this_cpu_read(t->min_ns);
+}
+
+/**
+ * pvtrace_rec_hcall() - a timed hypercall, for the recorder and the table
+ *	of slowest hypercalls; from the hypercall hook's hot path (noinstr)
+ * @slot: its slot
+ * @nr: its number
+ * @tsc: TSC at its start
+ * @ns: its duration
+ * @ret: its result
+ * @a1: its first argument
+ * @site: its call site
+ */
+static __always_inline void pvtrace_rec_hcall(unsigned int slot, unsigned int nr,
+					      u64 tsc, u64 ns, long ret,
+					      unsigned long a1, unsigned long site)
+{
+	bool rec = pvtrace_rec_wanted(PVTRACE_REC_HCALL) &&
+		   pvtrace_rec_slot_wanted(&pvtrace_rec_filter, slot);
+	bool slow = pvtrace_slow_wanted(PVTRACE_SLOW_HCALL, ns);
+	struct pvtrace_rec r;
+
+	if (likely(!rec && !slow))
+		return;
+	r = (struct pvtrace_rec){
+		.tsc = tsc, .dur_ns = ns, .value = ret, .site = site,
+		.arg = a1, .slot = slot, .nr = nr, .type = PVTRACE_REC_HCALL,
+	};
+	if (rec)
+		pvtrace_rec_put(&r);
+	if (slow)
+		pvtrace_slow_offer(pvtrace_slow_tables[PVTRACE_SLOW_HCALL], &r,
+				   READ_ONCE(pvtrace_slow_gen),
+				   READ_ONCE(pvtrace_slow_n));
+}
+
+/**
+ * pvtrace_rec_upcall() - an upcall, for the recorder and the table of
+ *	slowest upcalls; from the upcall hook
+ * @tsc: TSC at its start
+ * @ns: its duration
+ * @events: events it handled
+ * @ports: the first ports it dispatched
+ * @nports: how many it dispatched (may exceed PVTRACE_REC_PORTS)
+ */
+static __always_inline void pvtrace_rec_upcall(u64 tsc, u64 ns, u64 events,
+					       const u32 *ports,
+					       unsigned int nports)
+{
+	bool rec = pvtrace_rec_wanted(PVTRACE_REC_UPCALL) &&
+		   pvtrace_rec_port_wanted(&pvtrace_rec_filter, ports, nports);
+	bool slow = pvtrace_slow_wanted(PVTRACE_SLOW_UPCALL, ns);
+	struct pvtrace_rec r;
+	unsigned int i;
+
+	if (likely(!rec && !slow))
+		return;
+	r = (struct pvtrace_rec){
+		.tsc = tsc, .dur_ns = ns, .value = events,
+		.nports = nports > 255 ? 255 : nports,
+		.type = PVTRACE_REC_UPCALL,
+	};
+	for (i = 0; i < nports && i < PVTRACE_REC_PORTS; i++)
+		r.port[i] = ports[i];
+	if (rec)
+		pvtrace_rec_put(&r);
+	if (slow)
+		pvtrace_slow_offer(pvtrace_slow_tables[PVTRACE_SLOW_UPCALL], &r,
+				   READ_ONCE(pvtrace_slow_gen),
+				   READ_ONCE(pvtrace_slow_n));
+}
+
+/**
+ * pvtrace_rec_steal() - a steal sample, for the recorder; from the steal
+ *	sampler, on the sampled CPU
+ * @tsc: TSC at the sample
+ * @steal_ns: steal time in the interval the sample ends
+ * @interval_ns: the interval's length
+ */
+static __always_inline void pvtrace_rec_steal(u64 tsc, u64 steal_ns,
+					      u64 interval_ns)
+{
+	struct pvtrace_rec r;
+
+	if (likely(!pvtrace_rec_wanted(PVTRACE_REC_STEAL)))
+		return;
+	r = (struct pvtrace_rec){
+		.tsc = tsc, .dur_ns = steal_ns, .value = interval_ns,
+		.type = PVTRACE_REC_STEAL,
+	};
+	pvtrace_rec_put(&r);
+}
+
+#endif /* _PVTRACE_RECORDER_H */

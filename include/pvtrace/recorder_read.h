@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What module/recorder.c offers debugfs/recorder.c: the recorder's state,
+ * snapshots of a recording in time order, and the slowest calls.
+ */
+#ifndef _PVTRACE_RECORDER_READ_H
+#define _PVTRACE_RECORDER_READ_H
+
+#include <linux/types.h>
+
+#include <pvtrace/recorder.h>
+
+enum pvtrace_rec_state {
+	PVTRACE_REC_IDLE,	/* never started */
+	PVTRACE_REC_PENDING,	/* asked for at load, hooks not yet in */
+	PVTRACE_REC_RECORDING,
+	PVTRACE_REC_STOPPED,	/* the last recording is readable */
+};
+
+#define PVTRACE_REC_FILTER_LEN	256
+
+struct pvtrace_rec_status {
+	enum pvtrace_rec_state state;
+	unsigned long duration_ms;
+	u64 start_ns;
+	u64 stop_ns;
+	unsigned int buffer_kb;
+	u64 records;
+	u64 incomplete;
+	u64 lost;
+	u64 capacity;
+	char filter[PVTRACE_REC_FILTER_LEN];
+};
+
+/* A complete record of a snapshot: where it is, and its time. */
+struct pvtrace_rec_ref {
+	u64 tsc;
+	u32 cpu;
+	u32 idx;
+};
+
+struct pvtrace_rec_snap {
+	struct pvtrace_rec_ref *refs;
+	u64 n;
+	u64 start_tsc;
+	u64 start_ns;
+};
+
+struct pvtrace_slow_entry {
+	struct pvtrace_rec rec;
+	unsigned int cpu;
+};
+
+const char *pvtrace_rec_state_name(enum pvtrace_rec_state s);
+void pvtrace_rec_read_status(struct pvtrace_rec_status *st);
+bool pvtrace_rec_read_cpu(unsigned int cpu, u64 *records, u64 *lost, u64 *cap);
+int pvtrace_rec_snapshot(struct pvtrace_rec_snap *snap);
+void pvtrace_rec_snapshot_put(struct pvtrace_rec_snap *snap);
+const struct pvtrace_rec *pvtrace_rec_at(const struct pvtrace_rec_snap *snap,
+					 u64 i, unsigned int *cpu);
+u64 pvtrace_rec_tsc_ns(u64 tsc, u64 base_tsc, u64 base_ns);
+u64 pvtrace_rec_load_tsc_ns(u64 tsc);
+int pvtrace_slow_read(unsigned int kind, struct pvtrace_slow_entry *out,
+		      u64 *skipped);
+
+#endif /* _PVTRACE_RECORDER_READ_H */
