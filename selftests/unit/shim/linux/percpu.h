@@ -10,6 +10,9 @@
 #define this_cpu_read(pcp)	(pcp)
 #define this_cpu_inc(pcp)	((pcp)++)
 #define this_cpu_add(pcp, v)	((pcp) += (v))
+#define this_cpu_add_return(pcp, v)	((pcp) += (v))
+#define this_cpu_write(pcp, v)	((pcp) = (v))
+#define this_cpu_ptr(ptr)	(ptr)
 #define this_cpu_cmpxchg(pcp, oval, nval)				\
 	({								\
 		__typeof__(pcp) __old = (pcp);				\

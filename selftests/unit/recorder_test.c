@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of include/pvtrace/recorder.h and recparse.h: the writers
+ * (reserve, commit, loss), the slowest-calls tables against a brute-force
+ * top-N, and the parsing of the record and record_filter parameters.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "kselftest.h"
+#include <pvtrace/recparse.h>
+
+struct pvtrace_rec_cpu pvtrace_rec_cpu;
+struct pvtrace_rec_filter pvtrace_rec_filter;
+struct pvtrace_slow_cpu *pvtrace_slow_tables[PVTRACE_SLOW_KINDS];
+u64 pvtrace_slow_gen = 1;
+unsigned int pvtrace_slow_n = 16;
+
+#define XEN_VERSION	17
+#define EVTCHN_OP	32
+
+static void test_record_param(void)
+{
+	static const struct { const char *s; int ret; bool on; unsigned long ms; } c[] = {
+		{ "on", 0, true, 0 }, { "on\n", 0, true, 0 }, { "1", 0, true, 0 },
+		{ "off", 0, false, 0 }, { "0\n", 0, false, 0 },
+		{ "500ms", 0, true, 500 }, { "10s\n", 0, true, 10000 },
+		{ "2m", 0, true, 120000 }, { "1440m", 0, true, 86400000 },
+		{ "1441m", -EINVAL, 0, 0 }, { "86400s", 0, true, 86400000 },
+		{ "86401s", -EINVAL, 0, 0 }, { "0s", -EINVAL, 0, 0 },
+		{ "5", -EINVAL, 0, 0 }, { "s", -EINVAL, 0, 0 }, { "", -EINVAL, 0, 0 },
+		{ "5h", -EINVAL, 0, 0 }, { "5 s", -EINVAL, 0, 0 },
+		{ "-5s", -EINVAL, 0, 0 }, { "9999999999s", -EINVAL, 0, 0 },
+		{ "onn", -EINVAL, 0, 0 }, { "5ms\n\n", -EINVAL, 0, 0 },
+	};
+	int bad = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(c); i++) {
+		bool on = !c[i].on;
+		unsigned long ms = 12345;
+		int ret = pvtrace_rec_parse_record(c[i].s, &on, &ms);
+
+		if (ret != c[i].ret || (!ret && (on != c[i].on || ms != c[i].ms)) ||
+		    (ret && ms != 12345)) {
+			ksft_print_msg("record \"%s\": ret %d on %d ms %lu\n",
+				       c[i].s, ret, on, ms);
+			bad++;
+		}
+	}
+	ksft_test_result(!bad, "record: on, off, durations in ms/s/m up to a day; the rest refused\n");
+}
+
+static unsigned int nslots(const struct pvtrace_rec_filter *f)
+{
+	unsigned int s, n = 0;
+
+	for (s = 0; s < PVTRACE_SLOT_NR; s++)
+		n += pvtrace_rec_slot_wanted(f, s);
+	return n;
+}
+
+static void test_filter(void)
+{
+	struct pvtrace_rec_filter f;
+	unsigned int send = pvtrace_hcall_slot(EVTCHN_OP, 4);
+	u32 ports[2] = { 7, 9 };
+	size_t bad;
+	int ret;
+
+	ret = pvtrace_rec_parse_filter("all\n", &f, &bad);
+	ksft_test_result(!ret && f.all_cpus && nslots(&f) == PVTRACE_SLOT_NR &&
+			 f.types == (1U << PVTRACE_REC_HCALL | 1U << PVTRACE_REC_UPCALL |
+				     1U << PVTRACE_REC_STEAL) && !f.nports &&
+			 pvtrace_rec_parse_filter("", &f, &bad) == 0 &&
+			 nslots(&f) == PVTRACE_SLOT_NR,
+			 "filter all (or empty): every slot, type and CPU\n");
+
+	ret = pvtrace_rec_parse_filter("hcall=event_channel_op:send", &f, &bad);
+	ksft_test_result(!ret && nslots(&f) == 1 && pvtrace_rec_slot_wanted(&f, send) &&
+			 f.types == 1U << PVTRACE_REC_HCALL,
+			 "hcall=NAME:SUB keeps exactly that slot, hypercalls only\n");
+
+	ret = pvtrace_rec_parse_filter("hcall=xen_version", &f, &bad);
+	ksft_test_result(!ret && nslots(&f) ==
+			 pvtrace_mux_count[pvtrace_hcall_mux[XEN_VERSION]] &&
+			 pvtrace_rec_slot_wanted(&f, pvtrace_hcall_slot(XEN_VERSION, 7)) &&
+			 pvtrace_rec_slot_wanted(&f, pvtrace_hcall_slot(XEN_VERSION, 999)),
+			 "hcall=NAME of a multiplexed hypercall keeps all its sub-commands\n");
+
+	ret = pvtrace_rec_parse_filter("hcall=29,hcall=mmu_update", &f, &bad);
+	ksft_test_result(!ret && pvtrace_rec_slot_wanted(&f, pvtrace_hcall_slot(29, 1)) &&
+			 pvtrace_rec_slot_wanted(&f, pvtrace_hcall_slot(1, 0)) &&
+			 !pvtrace_rec_slot_wanted(&f, send),
+			 "hcall=NR and several hcall= terms are alternatives\n");
+
+	ret = pvtrace_rec_parse_filter("port=7,port=12,cpu=1-2,cpu=5", &f, &bad);
+	ksft_test_result(!ret && f.types == 1U << PVTRACE_REC_UPCALL &&
+			 f.nports == 2 && pvtrace_rec_port_wanted(&f, ports, 2) &&
+			 !pvtrace_rec_port_wanted(&f, ports + 1, 1) &&
+			 !f.all_cpus && !pvtrace_rec_cpu_wanted(&f, 0) &&
+			 pvtrace_rec_cpu_wanted(&f, 1) && pvtrace_rec_cpu_wanted(&f, 2) &&
+			 !pvtrace_rec_cpu_wanted(&f, 3) && pvtrace_rec_cpu_wanted(&f, 5) &&
+			 !pvtrace_rec_cpu_wanted(&f, 5000),
+			 "port= keeps upcalls that handled one of the ports; cpu= lists and ranges\n");
+
+	ret = pvtrace_rec_parse_filter("cpu=0,steal,hcall", &f, &bad);
+	ksft_test_result(!ret && f.types == (1U << PVTRACE_REC_STEAL | 1U << PVTRACE_REC_HCALL) &&
+			 nslots(&f) == PVTRACE_SLOT_NR && pvtrace_rec_cpu_wanted(&f, 0) &&
+			 !pvtrace_rec_cpu_wanted(&f, 1),
+			 "steal and hcall terms select their types; cpu= terms select none\n");
+
+	ret = pvtrace_rec_parse_filter("cpu=3", &f, &bad);
+	ksft_test_result(!ret && f.types == (1U << PVTRACE_REC_HCALL | 1U << PVTRACE_REC_UPCALL |
+					     1U << PVTRACE_REC_STEAL),
+			 "a filter of cpu= terms only keeps every type\n");
+}
+
+static void test_filter_bad(void)
+{
+	static const struct { const char *s; size_t bad; } c[] = {
+		{ "hcall=nosuch", 0 }, { "hcall=xen_version:nosuch", 0 },
+		{ "hcall=mmu_update:x", 0 }, { "hcall=64", 0 }, { "hcall=", 0 },
+		{ "steal,bogus", 6 }, { "steal,,upcall", 6 }, { "steal,", 6 },
+		{ ",steal", 0 }, { "cpu=2-1", 0 }, { "cpu=1024", 0 }, { "cpu=-1", 0 },
+		{ "cpu=a", 0 }, { "port=", 0 }, { "port=1x", 0 },
+		{ "port=1,port=2,port=3,port=4,port=5,port=6,port=7,port=8,port=9", 56 },
+		{ "all,steal", 0 }, { "HCALL", 0 }, { "hcall =1", 0 },
+		{ "cpu=1234567890", 0 },
+	};
+	struct pvtrace_rec_filter f;
+	int n = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(c); i++) {
+		size_t bad = 99;
+		int ret = pvtrace_rec_parse_filter(c[i].s, &f, &bad);
+
+		if (ret != -EINVAL || bad != c[i].bad || f.types || nslots(&f)) {
+			ksft_print_msg("filter \"%s\": ret %d bad %zu\n", c[i].s, ret, bad);
+			n++;
+		}
+	}
+	ksft_test_result(!n, "bad filters refused, the offending term located, nothing kept\n");
+}
+
+static void test_writer(void)
+{
+	struct pvtrace_rec buf[8], src = { .tsc = 5, .dur_ns = 7, .type = PVTRACE_REC_HCALL };
+	unsigned int i;
+	int bad = 0;
+
+	memset(buf, 0, sizeof(buf));
+	pvtrace_rec_cpu = (struct pvtrace_rec_cpu){ .buf = buf, .cap = 8 };
+	pvtrace_rec_put(&src);
+	ksft_test_result(pvtrace_rec_cpu.head == 0 && !buf[0].type,
+			 "nothing is recorded while the CPU's type mask is closed\n");
+
+	pvtrace_rec_cpu.types = 1U << PVTRACE_REC_HCALL;
+	for (i = 0; i < 11; i++) {
+		src.tsc = 100 + i;
+		pvtrace_rec_put(&src);
+	}
+	src.type = PVTRACE_REC_STEAL;
+	pvtrace_rec_put(&src);
+	for (i = 0; i < 8; i++)
+		bad += buf[i].type != PVTRACE_REC_HCALL || buf[i].tsc != 100 + i ||
+		       buf[i].dur_ns != 7;
+	ksft_test_result(!bad && pvtrace_rec_cpu.head == 11 && pvtrace_rec_cpu.lost == 3,
+			 "8 records fill a buffer of 8 in order, the 3 more are lost, other types ignored\n");
+}
+
+static u64 lcg(u64 *s)
+{
+	*s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+	return *s >> 33;
+}
+
+static int cmp_desc(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+static void test_slowest(void)
+{
+	static struct pvtrace_slow_cpu t;
+	static u64 all[5000], kept[PVTRACE_SLOW_MAX];
+	struct pvtrace_rec r = { .type = PVTRACE_REC_HCALL };
+	unsigned int n, i, k, rounds = 0, bad = 0;
+	u64 seed = 42, gen = 1;
+
+	pvtrace_slow_tables[PVTRACE_SLOW_HCALL] = &t;
+	for (n = 1; n <= PVTRACE_SLOW_MAX; n = n * 2 + 1) {
+		gen++;
+		for (i = 0; i < 5000; i++) {
+			r.dur_ns = lcg(&seed) % (i < 2500 ? 1000 : 100000);
+			all[i] = r.dur_ns;
+			if (pvtrace_slow_wanted(PVTRACE_SLOW_HCALL, r.dur_ns) ||
+			    t.gen != gen)
+				pvtrace_slow_offer(&t, &r, gen, n);
+		}
+		qsort(all, 5000, sizeof(all[0]), cmp_desc);
+		for (k = 0; k < t.used; k++)
+			kept[k] = t.e[k].dur_ns;
+		qsort(kept, t.used, sizeof(kept[0]), cmp_desc);
+		if (t.used != n || t.gen != gen || t.busy)
+			bad++;
+		for (k = 0; k < t.used; k++)
+			bad += kept[k] != all[k];
+		rounds++;
+	}
+	ksft_test_result(!bad, "slowest: the table holds exactly the N largest of 5000 (%u sizes, with resets)\n",
+			 rounds);
+
+	t.busy = 1;
+	k = t.skipped;
+	r.dur_ns = ~0ULL;
+	pvtrace_slow_offer(&t, &r, gen, 4);
+	ksft_test_result(t.skipped == k + 1 && t.e[0].dur_ns != ~0ULL,
+			 "slowest: an offer nested in an update is skipped and counted\n");
+	t.busy = 0;
+}
+
+int main(void)
+{
+	ksft_print_header();
+	ksft_set_plan(13);
+	test_record_param();
+	test_filter();
+	test_filter_bad();
+	test_writer();
+	test_slowest();
+	ksft_finished();
+}
