@@ -58,7 +58,8 @@ fi
 . "${PVTRACE_CACHE:-/var/cache/pvtrace-lab}/kernels.env"
 
 echo "== unit tests"
-for t in hist_test env_test format_test parse_test steal_test hcall_test upcall_test; do
+for t in hist_test env_test format_test parse_test steal_test hcall_test upcall_test \
+	recorder_test; do
 	if ! make -s -C "$repo/selftests/unit" "build/$t" >"$build/unit-$t.log" 2>&1; then
 		cat "$build/unit-$t.log"
 		result FAIL "unit/$t: build"
@@ -81,6 +82,15 @@ printf '%s\n' "$out" | tap_results "unit/exporter"
 if [ $rc -ne 0 ] && ! printf '%s\n' "$out" | grep -q '^not ok'; then
 	printf '%s\n' "$out" | tail -n 20 | sed 's/^/    /'
 	result FAIL "unit/exporter: exited $rc"
+fi
+
+# scripts/pvtrace-report (TAP, busybox and host sh/awk).
+out=$("$repo/selftests/report/run.sh" 2>&1)
+rc=$?
+printf '%s\n' "$out" | tap_results "unit/report"
+if [ $rc -ne 0 ] && ! printf '%s\n' "$out" | grep -q '^not ok'; then
+	printf '%s\n' "$out" | tail -n 20 | sed 's/^/    /'
+	result FAIL "unit/report: exited $rc"
 fi
 
 echo "== style"

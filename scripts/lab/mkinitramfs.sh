@@ -54,6 +54,7 @@ fi
 # scripts/pvtrace-exporter and Debian's node_exporter (unpacked by setup.sh), with the
 # shared libraries it needs (it is not static), for selftests/guest/tests/90-exporter.sh.
 install -m 0755 "$REPO/scripts/pvtrace-exporter" "$stage/usr/bin/pvtrace-exporter"
+install -m 0755 "$REPO/scripts/pvtrace-report" "$stage/usr/bin/pvtrace-report"
 ne=$ROOTFS/usr/bin/prometheus-node-exporter
 if [ -x "$ne" ]; then
 	install -m 0755 "$ne" "$stage/usr/bin/prometheus-node-exporter"
