@@ -5,6 +5,8 @@
 # interleaved rounds, four ways:
 #   none        nothing attached
 #   pvtrace     pvtrace loaded (counts and times every hypercall)
+#   recording   the same, with the flight recorder recording every call
+#               (a buffer big enough that none is lost: checked)
 #   count_only  pvtrace loaded with hcall_timing=0 (callers still on)
 #   floor       hcall_timing=0 hcall_extras=none: the stub alone
 #   kprobe      no pvtrace; a kprobe event with a hist trigger on the
@@ -44,12 +46,16 @@ median() {
 	sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
-: >/tmp/none; : >/tmp/pvtrace; : >/tmp/count; : >/tmp/floor; : >/tmp/kprobe
+: >/tmp/none; : >/tmp/pvtrace; : >/tmp/rec; : >/tmp/count; : >/tmp/floor; : >/tmp/kprobe
 r=1
 while [ $r -le "$ROUNDS" ]; do
 	none=$(run)
-	insmod "$PVTRACE_KO" hcall_timing=1
+	insmod "$PVTRACE_KO" hcall_timing=1 record_buffer_kb=8192
 	full=$(run)
+	echo on >/sys/module/pvtrace/parameters/record
+	rec=$(run)
+	echo off >/sys/module/pvtrace/parameters/record
+	lost=$(awk '$1 == "lost" { print $2 }' /sys/kernel/debug/pvtrace/recorder/status)
 	echo 0 >/sys/module/pvtrace/parameters/hcall_timing
 	count=$(run)
 	echo none >/sys/module/pvtrace/parameters/hcall_extras
@@ -58,9 +64,10 @@ while [ $r -le "$ROUNDS" ]; do
 	kprobe_on
 	kp=$(run)
 	kprobe_off
-	echo "bench $S round $r none $none pvtrace $full count_only $count floor $floor kprobe $kp kprobe_hits $hits"
+	echo "bench $S round $r none $none pvtrace $full recording $rec recording_lost $lost count_only $count floor $floor kprobe $kp kprobe_hits $hits"
 	echo "$none" >>/tmp/none
 	echo "$full" >>/tmp/pvtrace
+	echo "$rec" >>/tmp/rec
 	echo "$count" >>/tmp/count
 	echo "$floor" >>/tmp/floor
 	echo "$kp" >>/tmp/kprobe
@@ -68,12 +75,14 @@ while [ $r -le "$ROUNDS" ]; do
 done
 mn=$(median </tmp/none)
 mp=$(median </tmp/pvtrace)
+mr=$(median </tmp/rec)
 mc=$(median </tmp/count)
 mf=$(median </tmp/floor)
 mk=$(median </tmp/kprobe)
 echo "bench $S loops_per_measurement $((LOOPS * 3)) rounds $ROUNDS"
-echo "bench $S median_ns_per_call none $mn pvtrace $mp count_only $mc floor $mf kprobe $mk"
-awk -v n="$mn" -v p="$mp" -v c="$mc" -v f="$mf" -v k="$mk" 'BEGIN {
-	printf "bench %s added_ns_per_call pvtrace %.1f count_only %.1f floor %.1f kprobe %.1f\n", "'$S'", p - n, c - n, f - n, k - n
-	printf "bench %s ratio_to_none pvtrace %.3f count_only %.3f floor %.3f kprobe %.3f\n", "'$S'", p / n, c / n, f / n, k / n
+echo "bench $S median_ns_per_call none $mn pvtrace $mp recording $mr count_only $mc floor $mf kprobe $mk"
+awk -v n="$mn" -v p="$mp" -v r="$mr" -v c="$mc" -v f="$mf" -v k="$mk" 'BEGIN {
+	printf "bench %s added_ns_per_call pvtrace %.1f recording %.1f count_only %.1f floor %.1f kprobe %.1f\n", "'$S'", p - n, r - n, c - n, f - n, k - n
+	printf "bench %s ratio_to_none pvtrace %.3f recording %.3f count_only %.3f floor %.3f kprobe %.3f\n", "'$S'", p / n, r / n, c / n, f / n, k / n
+	printf "bench %s recording_vs_pvtrace ratio %.3f added_ns_per_call %.1f\n", "'$S'", r / p, r - p
 }'
