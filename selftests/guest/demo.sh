@@ -12,6 +12,8 @@ echo "\$ insmod pvtrace.ko selftest=1"
 insmod "$PVTRACE_KO" selftest=1 || echo "(insmod failed: $?)"
 dmesg | grep 'pvtrace:' | sed 's/^/  /'
 echo
+echo "\$ echo on > /sys/module/pvtrace/parameters/record   # the flight recorder, during the workload"
+echo on >/sys/module/pvtrace/parameters/record
 echo "workload: 200 reads of /sys/hypervisor/version, 100 fork+exec, a walk of /sys, 8 MB through a pipe"
 i=0
 while [ $i -lt 200 ]; do
@@ -25,6 +27,7 @@ while [ $i -lt 100 ]; do
 done
 find /sys -maxdepth 4 >/dev/null 2>&1
 dd if=/dev/zero bs=64k count=128 2>/dev/null | cat >/dev/null
+echo off >/sys/module/pvtrace/parameters/record
 for f in version summary hypercalls/status hypercalls/totals \
 	hypercalls/subcommands hypercalls/errors hypercalls/multicall_ops; do
 	[ -f "$D/$f" ] || continue
@@ -49,6 +52,15 @@ for f in upcalls/percpu upcalls/channels steal runstate; do
 done
 show_head upcalls/events_per_upcall "awk 'NR == 1 || \$4 > 0'"
 show_head upcalls/channel_latency "awk 'NR == 1 || (\$3 ~ /^timer/ && \$6 > 0)'"
+
+show_head slowest "head -n 6"
+show_head recorder/status cat
+show_head recorder/trace "sed -n '1,12p'"
+if command -v pvtrace-report >/dev/null && [ -f $D/recorder/trace ]; then
+	echo
+	echo "\$ pvtrace-report --status $D/recorder/status $D/recorder/trace"
+	pvtrace-report --top 5 --status $D/recorder/status $D/recorder/trace
+fi
 
 echo
 echo "\$ rmmod pvtrace"
