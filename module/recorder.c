@@ -75,7 +75,12 @@ static void free_buffers(void)
 	}
 }
 
-/* With no CPU recording: buffers of @cap records, empty, counters zero. */
+/*
+ * With no CPU recording: buffers of @cap records, empty, counters zero,
+ * for the CPUs online now (a guest may have many more possible CPUs than
+ * online ones). A CPU that comes online during the recording has none:
+ * its events are counted as lost.
+ */
 static int prepare_buffers(u32 cap)
 {
 	unsigned int cpu;
@@ -84,7 +89,11 @@ static int prepare_buffers(u32 cap)
 		struct pvtrace_rec_cpu *rc = per_cpu_ptr(&pvtrace_rec_cpu, cpu);
 		u64 used = min_t(u64, rc->head, rc->cap);
 
-		if (rc->buf && rc->cap == cap) {
+		if (!cpu_online(cpu)) {
+			vfree(rc->buf);
+			rc->buf = NULL;
+			rc->cap = 0;
+		} else if (rc->buf && rc->cap == cap) {
 			memset(rc->buf, 0, used * sizeof(*rc->buf));
 		} else {
 			vfree(rc->buf);
@@ -450,7 +459,7 @@ void pvtrace_rec_read_status(struct pvtrace_rec_status *st)
 	mutex_unlock(&rec_lock);
 }
 
-/* One CPU's counters; false if @cpu has no buffer. */
+/* One CPU's counters; false if @cpu has no buffer and lost nothing. */
 bool pvtrace_rec_read_cpu(unsigned int cpu, u64 *records, u64 *lost, u64 *cap)
 {
 	const struct pvtrace_rec_cpu *rc = per_cpu_ptr(&pvtrace_rec_cpu, cpu);
@@ -458,7 +467,7 @@ bool pvtrace_rec_read_cpu(unsigned int cpu, u64 *records, u64 *lost, u64 *cap)
 	u64 used, i;
 
 	mutex_lock(&rec_lock);
-	if (rc->buf) {
+	if (rc->buf || READ_ONCE(rc->lost)) {
 		used = min_t(u64, READ_ONCE(rc->head), rc->cap);
 		*records = 0;
 		for (i = 0; i < used; i++)
