@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Boot one lab configuration under QEMU (TCG) and write its whole serial console to a log.
-# Usage: boot.sh --kernel KVER --mode pv|pvh|native --initrd FILE --log FILE
+# Usage: boot.sh --kernel KVER --mode pv|pvh|native|domu-pv|domu-pvhvm --initrd FILE --log FILE
 #                [--vcpus N] [--cpus N] [--mem MiB] [--timeout SECONDS]
 #                [--append-extra "guest kernel args"] [--xen-extra "Xen args"]
 #                [--accel tcg|tcg,thread=single]
 #   pv/pvh: Xen 4.17 with the kernel as PV or PVH dom0 (dom0 gets half of --mem);
 #   native: the kernel alone on plain QEMU.
+#   domu-pv/domu-pvhvm: a PV dom0 (Debian root image of dom0fs.sh, 1 vCPU) running the
+#   kernel and --initrd again as an unprivileged PV (or HVM with PV drivers) domU with a
+#   vif and a vbd (Documentation/lab-domu.rst); --vcpus, --append-extra and the
+#   pvtrace.* args are the domU's; --cpus defaults to 2 there.
 #   --vcpus: the guest's vCPUs (Xen's dom0_max_vcpus); --cpus: the emulated machine's
 #   CPUs (QEMU -smp), default --vcpus. More vCPUs than CPUs makes steal time real.
 # pvtrace.expect=xen-pv|xen-pvh|none and pvtrace.initial=1|0 (every Xen boot here is
@@ -29,6 +33,13 @@ usage() { sed -n '2,/^# shellcheck/{/^# shellcheck/d;p}' "$0" >&2; exit 2; }
 
 kernel='' mode='' initrd='' logf='' vcpus=2 cpus='' mem=2048 tmo=180 extra='' xen_extra=''
 accel=tcg
+# domu-* modes: the dom0 root image (dom0fs.sh), dom0's and the domU's memory, and the
+# domU network (dom0's xenbr0 is DOMU_PEER/24).
+DOM0_IMG=$CACHE/dom0/rootfs.ext4
+DOM0_MEM=768
+DOMU_MEM=384
+DOMU_NET=10.99.0.2/24
+DOMU_PEER=10.99.0.1
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernel=$2 ;;
@@ -54,11 +65,14 @@ vmlinuz=$(vmlinuz_of "$kver")
 [ -f "$initrd" ] || die "initrd $initrd missing"
 initrd=$(realpath "$initrd")
 
-cpus=${cpus:-$vcpus}
+case "$mode" in
+domu-*) cpus=${cpus:-2} ;;
+*) cpus=${cpus:-$vcpus} ;;
+esac
 smp=$cpus
 # A PV dom0 takes its possible CPUs from the machine's ACPI tables: list as many
 # (the extra ones as hot-pluggable, absent) as it has vCPUs.
-[ "$vcpus" -gt "$cpus" ] && smp="$cpus,maxcpus=$vcpus"
+[ "$vcpus" -gt "$cpus" ] && [ "${mode#domu-}" = "$mode" ] && smp="$cpus,maxcpus=$vcpus"
 case $accel in tcg | tcg,thread=single | tcg,thread=multi) ;; *) die "--accel: tcg, tcg,thread=single or tcg,thread=multi" ;; esac
 qemu=(qemu-system-x86_64 -machine q35 -accel "$accel" -m "$mem" -smp "$smp"
 	-nographic -no-reboot -nic none)
@@ -81,12 +95,47 @@ pv | pvh)
 	qemu+=(-kernel "$XEN_ELF" -append "$xen_args $xen_extra"
 		-initrd "$vmlinuz ${kargs//,/,,},$initrd")
 	;;
+domu-pv | domu-pvhvm)
+	[ -f "$XEN_ELF" ] || die "$XEN_ELF missing: run scripts/lab/setup.sh"
+	domu_type=${mode#domu-}
+	# The domU's console is its PV console (hvc0) in both types: dom0/run.sh attaches
+	# that one (an HVM domU's emulated serial port costs a VM exit per byte).
+	case $domu_type in
+	pv) expect=xen-pv dcons="console=hvc0" build="setup.sh (or dom0fs.sh)" ;;
+	*)
+		expect=xen-hvm dcons="console=hvc0" build="dom0fs.sh --hvm"
+		DOM0_IMG=$CACHE/dom0/rootfs-hvm.ext4
+		;;
+	esac
+	[ -s "$DOM0_IMG" ] || die "$DOM0_IMG missing: run scripts/lab/$build"
+	# The domU's settings, read by dom0/run.sh; its kernel args end with --append-extra.
+	d0dir=$(mktemp -d)
+	trap 'rm -rf "$d0dir"' EXIT  # until QEMU runs; replaced below
+	{
+		printf 'DOMU_TYPE=%q\nDOMU_VCPUS=%q\nDOMU_MEM=%q\nPEER=%q\n' \
+			"$domu_type" "$vcpus" "$DOMU_MEM" "$DOMU_PEER"
+		printf 'DOMU_CMDLINE=%q\n' "$dcons loglevel=6 pvtrace.expect=$expect pvtrace.initial=0 pvtrace.net=$DOMU_NET pvtrace.peer=$DOMU_PEER pvtrace.vbd=xvdb $extra"
+	} >"$d0dir/domu.env"
+	"$LAB_DIR/dom0/mkinitrd.sh" "$kver" "$initrd" "$d0dir/domu.env" "$d0dir/dom0.cpio.gz" ||
+		die "building the dom0 initramfs failed"
+	dom0_initrd=$d0dir/dom0.cpio.gz
+	# dom0: 1 vCPU, PV (an HVM domU needs the CPU's SVM+NPT, dom0 stays PV).
+	xen_args="console=com1 com1=115200 dom0_mem=${DOM0_MEM}M,max:${DOM0_MEM}M dom0_max_vcpus=1"
+	xen_args+=" loglvl=all guest_loglvl=all noreboot"
+	kargs="console=hvc0 earlyprintk=xen loglevel=6"
+	if [ "$domu_type" = pvhvm ]; then qemu+=(-cpu 'qemu64,+svm,+npt'); else qemu+=(-cpu qemu64); fi
+	case "$vmlinuz$dom0_initrd" in *,* | *' '*) die "paths with commas or spaces cannot go into a multiboot module list" ;; esac
+	# snapshot=on: dom0's writes go to a temporary overlay, the cached image stays as is.
+	qemu+=(-kernel "$XEN_ELF" -append "$xen_args $xen_extra"
+		-initrd "$vmlinuz $kargs,$dom0_initrd"
+		-drive "file=$DOM0_IMG,format=raw,if=virtio,snapshot=on")
+	;;
 native)
 	# panic=-1: reboot at once on panic, which -no-reboot turns into QEMU exiting.
 	qemu+=(-cpu qemu64 -kernel "$vmlinuz" -initrd "$initrd"
 		-append "console=ttyS0 loglevel=6 panic=-1 pvtrace.expect=none pvtrace.initial=0 $extra")
 	;;
-*) die "--mode must be pv, pvh or native" ;;
+*) die "--mode must be pv, pvh, native, domu-pv or domu-pvhvm" ;;
 esac
 
 mkdir -p "$(dirname "$logf")"
@@ -97,7 +146,7 @@ start=$SECONDS
 timeout --kill-after=10 "$tmo" "${qemu[@]}" </dev/null >>"$logf" 2>&1 &
 qpid=$!
 # TERM to timeout(1) is forwarded to QEMU.
-trap 'kill "$qpid" 2>/dev/null || true' EXIT
+trap 'kill "$qpid" 2>/dev/null || true; rm -rf "${d0dir:-}"' EXIT
 
 done_at='' crash_at='' oops_at='' last_size=0 last_change=$SECONDS reason=''
 while kill -0 "$qpid" 2>/dev/null; do
@@ -122,6 +171,7 @@ done
 qrc=0
 wait "$qpid" || qrc=$?
 trap - EXIT
+[ -n "${d0dir:-}" ] && rm -rf "$d0dir"
 elapsed=$((SECONDS - start))
 
 if grep -aq '##PVTRACE-DONE' "$logf"; then

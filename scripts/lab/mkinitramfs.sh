@@ -41,6 +41,16 @@ for m in xen-privcmd xen-evtchn; do
 	*) log "no $m module for $kver: the tests that need it will skip" ;;
 	esac
 done
+# xen-netfront and xen-blkfront (no dependencies in Debian's builds), for the
+# driver hook's load/unload tests (selftests/guest/tests/62-drivers.sh).
+for m in net/xen-netfront block/xen-blkfront; do
+	f=$(find "$ROOTFS/lib/modules/$kver/kernel/drivers/${m%/*}" -name "${m#*/}.ko*" | head -n 1)
+	case $f in
+	*.xz) xz -dc "$f" >"$stage/${m#*/}.ko" ;;
+	?*) cp "$f" "$stage/${m#*/}.ko" ;;
+	*) log "no ${m#*/} module for $kver: the tests that need it will skip" ;;
+	esac
+done
 # The benchmark module of make bench (selftests/guest/kmod), for this kernel.
 if [ -f "$guest/kmod/Kbuild" ]; then
 	hb=$BUILD/$kver/hbench

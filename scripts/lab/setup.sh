@@ -11,8 +11,9 @@ export DEBIAN_FRONTEND=noninteractive
 # gcc-12 is the compiler Debian built both kernels with (headers' CC = gcc-12); dwarves
 # gives pahole for 6.12's module BTF; gcc + libc6-dev give `cc` and a static libc for the
 # in-guest helper (selftests/guest/Makefile) and the unit tests.
+# mmdebstrap and e2fsprogs (mkfs.ext4 -d): the domU lab's dom0 root image (dom0fs.sh).
 HOST_PKGS=(qemu-system-x86 cpio gzip gcc-12 gcc libc6-dev make libelf-dev bc dwarves sparse
-	xz-utils kmod)
+	xz-utils kmod mmdebstrap e2fsprogs)
 
 # apt-get update only when neither our stamp nor the lists are younger than an hour (apt
 # may date a list by the server's Last-Modified, hence our own stamp); a failed lookup
@@ -202,6 +203,8 @@ main() {
 	apt_update_if_stale
 	install_host_tools
 	prepare_node_exporter
+	# The domU lab's dom0 root image: built once, then a stamp check (dom0fs.sh).
+	"$LAB_DIR/dom0fs.sh" >/dev/null
 	if already_done; then
 		[ "$check" = 1 ] && check_build
 		printf 'K61=%s\nK612=%s\n' "$K61" "$K612"
