@@ -5,8 +5,9 @@
  *
  *   evtchn-loop N DOMID [CMD]
  *
- * Binds an unbound port A (for domain DOMID, the guest's own domid: 0 in
- * dom0) and a port B interdomain to A, so that a notify on B is an event
+ * Binds an unbound port A (for domain DOMID: the guest's own domid, 0 in
+ * dom0, or DOMID_SELF, 32752, which Xen accepts for a loopback in any
+ * domain) and a port B interdomain to A, so that a notify on B is an event
  * on A. Each round notifies B, waits for A's event (read) and re-enables
  * A (write), so A's handler runs exactly N times. (Binding B makes Xen
  * raise one event on B itself, in case the remote end had notified

@@ -39,6 +39,16 @@ upcall_hook_off() {
 	[ ! -d "$PVT_DIR/upcalls" ]
 }
 
+# Xen's name for "this domain": a loopback event channel's remote end
+# (evtchn-loop), in dom0 and in a domU alike.
+DOMID_SELF=32752
+
+# privcmd_usable: userspace hypercalls through privcmd work here (dom0);
+# an unprivileged domU gets EPERM for them.
+privcmd_usable() {
+	[ "$("$(dirname "$0")/../bin/privcmd-hcall" 1 17 7 0 2>/dev/null)" = "ok 1 err 0 errno 0" ]
+}
+
 tap_plan() {
 	echo "TAP version 13"
 	echo "1..$1"

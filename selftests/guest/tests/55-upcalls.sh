@@ -149,7 +149,7 @@ tap_ok $? "channel names are the ones /proc/interrupts shows (bad: ${badname:-no
 # A channel bound after load: N events on a fresh interdomain channel.
 if [ -f /xen-evtchn.ko ] && { [ -e /dev/xen/evtchn ] || insmod /xen-evtchn.ko; } &&
 	[ -e /dev/xen/evtchn ]; then
-	out=$("$EVL" $N 0 "cat $U/channels > /tmp/up-ch; grep evtchn:evtchn-loop /proc/interrupts > /tmp/up-pi" 2>&1)
+	out=$("$EVL" $N $DOMID_SELF "cat $U/channels > /tmp/up-ch; grep evtchn:evtchn-loop /proc/interrupts > /tmp/up-pi" 2>&1)
 	rc=$?
 	tap_diag "evtchn-loop: rc=$rc $out"
 	a=$(echo "$out" | awk '/^ports/ { print $2 }')

@@ -17,6 +17,7 @@ hcall_hook_off && tap_skip_all "the hypercall hook is off (pvtrace.insmod=$PVTRA
 [ -f /xen-privcmd.ko ] || tap_skip_all "no xen-privcmd module in this image"
 grep -q '^xen_privcmd ' /proc/modules || insmod /xen-privcmd.ko ||
 	tap_skip_all "xen-privcmd does not load"
+privcmd_usable || tap_skip_all "Xen refuses privcmd hypercalls here (EPERM in an unprivileged domU)"
 
 # sub FIELD NAME: a column of xen_version's sub-command NAME (0 if none).
 sub() {

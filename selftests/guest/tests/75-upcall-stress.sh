@@ -26,7 +26,7 @@ is_loaded && pvt_rmmod
 
 # The event stream, and one busy loop per vCPU (builtins only) for ticks
 # and wakeups everywhere.
-"$EVL" 1000000000 0 >/tmp/evl.out 2>&1 &
+"$EVL" 1000000000 $DOMID_SELF >/tmp/evl.out 2>&1 &
 evl=$!
 ncpu=$(grep -c '^processor' /proc/cpuinfo)
 pids=""
