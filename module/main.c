@@ -16,8 +16,12 @@
 
 struct pvtrace_env pvtrace_env;
 
-/* Every hook, in installation order. */
+/*
+ * Every hook, in installation order. The driver hook comes first: it
+ * refuses a bad probes= value before any other hook has patched text.
+ */
 static const struct pvtrace_hook *const hooks[] = {
+	&pvtrace_drivers_hook,
 	&pvtrace_hcall_hook,
 	&pvtrace_upcall_hook,
 	&pvtrace_steal_hook,

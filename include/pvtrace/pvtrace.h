@@ -48,6 +48,8 @@ void pvtrace_debugfs_steal(struct dentry *dir);
 void pvtrace_steal_seq_summary(struct seq_file *m);	/* summary records */
 extern const struct pvtrace_hook pvtrace_upcall_hook;
 void pvtrace_debugfs_upcall(struct dentry *dir);
+extern const struct pvtrace_hook pvtrace_drivers_hook;
+void pvtrace_debugfs_drivers(struct dentry *dir);
 
 /* module/hcall.c: time every hypercall while the recorder runs. */
 void pvtrace_hcall_set_recording(bool on);

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /sys/kernel/debug/pvtrace/drivers/: presentation of the PV driver
+ * hook's statistics (module/drivers.c). Formats: Documentation/ABI/
+ * testing/debugfs-pvtrace.
+ */
+#include <linux/cpumask.h>
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+
+#include <pvtrace/pvtrace.h>
+#include <pvtrace/drivers.h>
+
+#define FUNCTIONS_COLUMNS \
+	"target role state calls total_ns max_ns missed error"
+#define XENBUS_COLUMNS "type kernel_calls total_ns max_ns user_calls"
+
+static int functions_show(struct seq_file *m, void *unused)
+{
+	struct pvtrace_drv_info info;
+	struct pvtrace_drv_cpu *s;
+	unsigned int i;
+	int ret;
+
+	s = kmalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	ret = pvtrace_stats_read_sum(pvtrace_drv_stats(), s);
+	if (ret)
+		goto out;
+	pvtrace_seq_header(m, FUNCTIONS_COLUMNS);
+	for (i = 0; pvtrace_drv_info(i, &info); i++) {
+		const struct pvtrace_hist *h = &s->lat[i];
+
+		seq_printf(m, "%s %s %s %llu %llu %llu %lu ", info.name,
+			   info.role, pvtrace_drv_state_name(info.state),
+			   pvtrace_hist_count(h), h->sum_ns, h->max_ns,
+			   info.missed);
+		if (info.err)
+			seq_printf(m, "%d\n", -info.err);
+		else
+			seq_puts(m, "-\n");
+	}
+out:
+	kfree(s);
+	return ret;
+}
+DEFINE_SHOW_ATTRIBUTE(functions);
+
+static int functions_percpu_show(struct seq_file *m, void *unused)
+{
+	struct pvtrace_drv_info info;
+	struct pvtrace_drv_cpu *s;
+	unsigned int cpu, i;
+
+	s = kmalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	pvtrace_seq_header(m, "cpu target calls total_ns max_ns");
+	for_each_possible_cpu(cpu) {
+		pvtrace_stats_read_cpu(pvtrace_drv_stats(), cpu, s);
+		for (i = 0; pvtrace_drv_info(i, &info); i++) {
+			const struct pvtrace_hist *h = &s->lat[i];
+
+			seq_printf(m, "%u %s %llu %llu %llu\n", cpu, info.name,
+				   pvtrace_hist_count(h), h->sum_ns, h->max_ns);
+		}
+	}
+	kfree(s);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(functions_percpu);
+
+static int latency_show(struct seq_file *m, void *unused)
+{
+	struct pvtrace_drv_info info;
+	struct pvtrace_drv_cpu *s;
+	unsigned int i;
+	int ret;
+
+	s = kmalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	ret = pvtrace_stats_read_sum(pvtrace_drv_stats(), s);
+	if (!ret) {
+		pvtrace_seq_header(m, "target lo_ns hi_ns count");
+		for (i = 0; pvtrace_drv_info(i, &info); i++)
+			pvtrace_seq_hist(m, info.name, &s->lat[i]);
+	}
+	kfree(s);
+	return ret;
+}
+DEFINE_SHOW_ATTRIBUTE(latency);
+
+static int xenbus_show(struct seq_file *m, void *unused)
+{
+	struct pvtrace_drv_xs_cpu *x;
+	unsigned int t;
+	int ret;
+
+	x = kmalloc(sizeof(*x), GFP_KERNEL);
+	if (!x)
+		return -ENOMEM;
+	ret = pvtrace_stats_read_sum(pvtrace_drv_xs_stats(), x);
+	if (!ret) {
+		pvtrace_seq_header(m, XENBUS_COLUMNS);
+		for (t = 0; t < PVTRACE_XS_TYPES; t++) {
+			const struct pvtrace_hist *h = &x->kernel[t];
+
+			seq_printf(m, "%s %llu %llu %llu %llu\n",
+				   pvtrace_xs_type_name(t),
+				   pvtrace_hist_count(h), h->sum_ns, h->max_ns,
+				   x->user[t]);
+		}
+	}
+	kfree(x);
+	return ret;
+}
+DEFINE_SHOW_ATTRIBUTE(xenbus);
+
+static int xenbus_latency_show(struct seq_file *m, void *unused)
+{
+	struct pvtrace_drv_xs_cpu *x;
+	unsigned int t;
+	int ret;
+
+	x = kmalloc(sizeof(*x), GFP_KERNEL);
+	if (!x)
+		return -ENOMEM;
+	ret = pvtrace_stats_read_sum(pvtrace_drv_xs_stats(), x);
+	if (!ret) {
+		pvtrace_seq_header(m, "type lo_ns hi_ns count");
+		for (t = 0; t < PVTRACE_XS_TYPES; t++)
+			pvtrace_seq_hist(m, pvtrace_xs_type_name(t),
+					 &x->kernel[t]);
+	}
+	kfree(x);
+	return ret;
+}
+DEFINE_SHOW_ATTRIBUTE(xenbus_latency);
+
+void pvtrace_debugfs_drivers(struct dentry *parent)
+{
+	struct dentry *d = debugfs_create_dir("drivers", parent);
+
+	debugfs_create_file("functions", 0444, d, NULL, &functions_fops);
+	debugfs_create_file("functions_percpu", 0444, d, NULL,
+			    &functions_percpu_fops);
+	debugfs_create_file("latency", 0444, d, NULL, &latency_fops);
+	debugfs_create_file("xenbus", 0444, d, NULL, &xenbus_fops);
+	debugfs_create_file("xenbus_latency", 0444, d, NULL,
+			    &xenbus_latency_fops);
+}
