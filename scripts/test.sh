@@ -59,7 +59,7 @@ fi
 
 echo "== unit tests"
 for t in hist_test env_test format_test parse_test steal_test hcall_test upcall_test \
-	recorder_test; do
+	recorder_test drivers_test; do
 	if ! make -s -C "$repo/selftests/unit" "build/$t" >"$build/unit-$t.log" 2>&1; then
 		cat "$build/unit-$t.log"
 		result FAIL "unit/$t: build"
