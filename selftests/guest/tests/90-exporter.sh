@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck disable=SC2016 # awk programs in single quotes
-# scripts/pvtrace-exporter in the guest: its file, served by a real
+# scripts/pvtrace-exporter in the guest, after a short flight recording: its
+# file, served by a real
 # node_exporter (textfile collector) over loopback, holds every metric
 # family of the files present, with values bracketed by debugfs reads made
 # just before and just after it ran (counters never go backwards, so the
@@ -19,6 +20,7 @@ TD=/tmp/textfile
 OUT=$TD/pvtrace.prom
 ADDR=127.0.0.1:9100
 W=/tmp/exp90
+P=/sys/module/pvtrace/parameters
 
 expect_refusal && tap_skip_all "no hypervisor: pvtrace refuses to load"
 is_loaded || tap_skip_all "pvtrace is not loaded"
@@ -35,12 +37,20 @@ snap() {
 	done
 }
 
-# Some activity, so that the counters move while the exporter runs.
+# Some activity, so that the counters move while the exporter runs, under
+# a short recording (stopped before the export: recorder/status then has
+# records, and values that no longer change).
+recorded=0
+if [ -f "$PVT_DIR/recorder/status" ] && [ -w "$P/record" ]; then
+	echo all >"$P/record_filter" 2>/dev/null
+	echo on >"$P/record" && recorded=1
+fi
 i=0
 while [ $i -lt 50 ]; do
 	cat /sys/hypervisor/version/major >/dev/null 2>&1
 	i=$((i + 1))
 done
+[ $recorded = 1 ] && echo off >"$P/record"
 
 if grep -q 'pvtrace.exporter_capture=1' /proc/cmdline; then
 	snap "$W/cap"
@@ -55,7 +65,7 @@ only_prom() {
 	[ "$(cd "$TD" && echo .* *)" = ". .. pvtrace.prom" ]
 }
 
-tap_plan 9
+tap_plan 10
 
 snap "$W/a"
 "$EXP" -o "$OUT" 2>"$W/err"
@@ -103,6 +113,10 @@ fams() {
 	runstate) echo pvtrace_runstate_seconds_total ;;
 	steal_interval_hist) echo pvtrace_steal_per_interval_seconds_bucket ;;
 	steal_ratio_hist) echo pvtrace_steal_window_ratio_percent_bucket ;;
+	hypercalls/errors_percpu) echo pvtrace_hypercall_errno_total ;;
+	recorder/status) echo pvtrace_recorder_info pvtrace_recorder_recording pvtrace_recorder_records pvtrace_recorder_lost_total pvtrace_recorder_capacity pvtrace_slowest_skipped_total ;;
+	slowest) echo pvtrace_slowest_seconds pvtrace_slowest_info ;;
+	drivers/functions) echo pvtrace_driver_function_info pvtrace_driver_function_missed_total ;;
 	esac
 }
 # A file with records gives its families (errors and multicall_ops may
@@ -112,7 +126,8 @@ for f in summary hypercalls/status hypercalls/percpu hypercalls/subcommands \
 	hypercalls/latency hypercalls/subcommand_latency hypercalls/callers \
 	hypercalls/multicall_batches hypercalls/multicall_flush_reasons \
 	upcalls/status upcalls/percpu upcalls/latency upcalls/events_per_upcall \
-	upcalls/channels steal runstate steal_interval_hist steal_ratio_hist; do
+	upcalls/channels steal runstate steal_interval_hist steal_ratio_hist \
+	hypercalls/errors_percpu recorder/status slowest drivers/functions; do
 	[ "$(grep -vc '^#' "$W/a/$f" 2>/dev/null)" -gt 0 ] 2>/dev/null || continue
 	want="$want $(fams $f)"
 done
@@ -130,7 +145,7 @@ tap_ok $? "every metric family of the files present is exported (missing:${missi
 # samples matching the regex (summed) lie between the program's values on
 # the before and after copies of FILE.
 between() {
-	_e=$(awk -v m="$2" '!/^#/ && $1 ~ m { v += $NF } END { printf "%.0f", v }' "$OUT")
+	_e=$(awk -v m="$2" '!/^#/ && $1 ~ m { v += $NF } END { printf "%.9f", v }' "$OUT")
 	_a=$(awk "$3" "$W/a/$4")
 	_b=$(awk "$3" "$W/b/$4")
 	awk -v a="$_a" -v e="$_e" -v b="$_b" -v s="${5:-1}" \
@@ -160,6 +175,39 @@ v1=$(summary_get vcpus_online)
 grep -q "^pvtrace_vcpus_online $v1\$" "$OUT" || bad="$bad vcpus_online"
 [ -z "$bad" ]
 tap_ok $? "values lie between debugfs reads just before and just after the run (bad:${bad:- none})"
+
+# The flight recorder (stopped: records > 0, not recording) and the slowest
+# calls (rank 1 of each kind: only grows, without slowest_reset).
+if [ ! -f "$W/a/recorder/status" ]; then
+	tap_skip "recorder and slowest values" "no recorder/status (a module before the recorder)"
+else
+	# rk COPY KEY: a value of recorder/status in the copy a or b.
+	rk() {
+		awk -v k="$2" '$1 == k { print $2 }' "$W/$1/recorder/status"
+	}
+	bad=
+	bad="$bad$(between records '^pvtrace_recorder_records$' '$1 == "records" { printf "%s", $2 }' recorder/status)"
+	bad="$bad$(between lost '^pvtrace_recorder_lost_total$' '$1 == "lost" { printf "%s", $2 }' recorder/status)"
+	bad="$bad$(between capacity '^pvtrace_recorder_capacity$' '$1 == "capacity" { printf "%s", $2 }' recorder/status)"
+	for e in hcall upcall; do
+		bad="$bad$(between "skipped[$e]" "^pvtrace_slowest_skipped_total[{]event=\"$e\"[}]\$" \
+			"\$1 == \"slowest_skipped_$e\" { printf \"%s\", \$2 }" recorder/status)"
+		grep -q "^1 [0-9]* [0-9]* $e " "$W/a/slowest" 2>/dev/null || continue
+		bad="$bad$(between "slowest[$e]" "^pvtrace_slowest_seconds[{]event=\"$e\"[}]\$" \
+			"\$1 == 1 && \$4 == \"$e\" { printf \"%s\", \$7 }" slowest 1000000000)"
+		grep -q "^pvtrace_slowest_info{event=\"$e\",cpu=\"[0-9]*\",name=" "$OUT" || bad="$bad slowest_info[$e]"
+	done
+	if [ $recorded = 1 ]; then
+		[ "$(rk a state)" = stopped ] && [ "$(rk a records)" -gt 0 ] &&
+			grep -qx 'pvtrace_recorder_recording 0' "$OUT" &&
+			grep -qx "pvtrace_recorder_info{state=\"stopped\",filter=\"$(rk a filter)\"} 1" "$OUT" ||
+			bad="$bad state($(rk a state),$(rk a records))"
+	fi
+	! grep -q '^pvtrace_recorder_trace' "$OUT" || bad="$bad trace"
+	tap_diag "recording: $(rk a records) records, $(rk a lost) lost; slowest: $(grep '^pvtrace_slowest_seconds' "$OUT" | tr '\n' ' ')"
+	[ -z "$bad" ]
+	tap_ok $? "recorder (records > 0, stopped) and slowest families equal or lie between the debugfs reads (bad:${bad:- none})"
+fi
 
 # node_exporter serving the directory, fetched over loopback.
 ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up
@@ -215,13 +263,13 @@ else
 fi
 
 # Cardinality switches: fewer series, still consistent.
-"$EXP" -o "$W/min.prom" --no-cpu --no-subcommands --no-channels --no-callers --no-histograms 2>"$W/err2"
+"$EXP" -o "$W/min.prom" --no-cpu --no-subcommands --no-channels --no-callers --no-histograms --no-drivers 2>"$W/err2"
 rc=$?
 n_min=$(grep -vc '^#' "$W/min.prom")
 n_def=$(grep -vc '^#' "$OUT")
-[ $rc -eq 0 ] && ! grep -q -e 'cpu="' -e 'subcommand="' -e '_bucket' -e 'pvtrace_channel_' "$W/min.prom" &&
+[ $rc -eq 0 ] && ! grep -q -e 'cpu="' -e 'subcommand="' -e '_bucket' -e 'pvtrace_channel_' -e '^pvtrace_driver_' -e '^pvtrace_xenbus_' "$W/min.prom" &&
 	[ "$n_min" -lt "$n_def" ]
-tap_ok $? "--no-cpu --no-subcommands --no-channels --no-callers --no-histograms: $n_min series instead of $n_def"
+tap_ok $? "--no-cpu --no-subcommands --no-channels --no-callers --no-histograms --no-drivers: $n_min series instead of $n_def"
 
 # After rmmod: only pvtrace_up 0, exit non-zero, also in /metrics.
 pvt_rmmod
