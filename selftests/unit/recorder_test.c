@@ -47,7 +47,7 @@ static void test_record_param(void)
 			bad++;
 		}
 	}
-	ksft_test_result(!bad, "record: on, off, durations in ms/s/m up to a day; the rest refused\n");
+	ksft_test_result(!bad, "record: on, off, ms/s/m durations up to a day; the rest refused\n");
 }
 
 static unsigned int nslots(const struct pvtrace_rec_filter *f)
@@ -209,7 +209,7 @@ static void test_slowest(void)
 			bad += kept[k] != all[k];
 		rounds++;
 	}
-	ksft_test_result(!bad, "slowest: the table holds exactly the N largest of 5000 (%u sizes, with resets)\n",
+	ksft_test_result(!bad, "slowest: exactly the N largest of 5000 (%u sizes, with resets)\n",
 			 rounds);
 
 	t.busy = 1;
