@@ -96,9 +96,14 @@ grep -q '^xen_netfront ' /proc/modules && nf=attached
 all_state vmlinux attached && all_state xen_netfront $nf
 tap_ok $? "built-in default targets are attached, netfront's are $nf (${vm:-all attached})"
 
-# Xenstore requests from /dev/xen/xenbus, by type (in a dom0 without
-# xenstored they are queued and never answered: counted all the same).
-if [ -c /dev/xen/xenbus ]; then
+# Xenstore requests from /dev/xen/xenbus, by type, where xenstored runs
+# (a domU: dom0 serves it). Not in the lab's dom0, which has no
+# xenstored: a request there wakes the kernel's xenbus_probe thread,
+# which then waits for xenstored forever ("task xenbus_probe blocked for
+# more than 120 seconds" in a long row).
+if [ "$PVTRACE_EXPECT_INITIAL" = 1 ]; then
+	tap_skip "xenstore requests counted by type" "no xenstored in the lab's dom0"
+elif [ -c /dev/xen/xenbus ]; then
 	r0=$(xs XS_READ 5)
 	d0=$(xs XS_DIRECTORY 5)
 	u0=$(fn vmlinux:xenbus_dev_request_and_reply 4)
