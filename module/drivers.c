@@ -18,6 +18,8 @@
  */
 #include <linux/cpumask.h>
 #include <linux/errno.h>
+#include <linux/kallsyms.h>
+#include <linux/kernel.h>
 #include <linux/kobject.h>
 #include <linux/kprobes.h>
 #include <linux/module.h>
@@ -25,6 +27,7 @@
 #include <linux/mutex.h>
 #include <linux/notifier.h>
 #include <linux/percpu.h>
+#include <linux/smp.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
 #include <asm/msr.h>
@@ -34,6 +37,7 @@
 #include <pvtrace/pvtrace.h>
 #include <pvtrace/clock.h>
 #include <pvtrace/drivers.h>
+#include <pvtrace/hcall.h>
 
 /*
  * Off by default: with every hook on, reloading pvtrace under driver
@@ -61,6 +65,8 @@ struct drv_target {
 	unsigned int state;
 	int err;
 	unsigned long missed;		/* of earlier attachments */
+	/* A kernel function's text, for hypercall attribution; else 0. */
+	unsigned long fwd_start, fwd_len;
 	bool registered;
 };
 
@@ -68,6 +74,8 @@ struct drv_target {
 struct drv_instance {
 	u64 t0;
 	u32 type;
+	int cpu;		/* -1: no record pushed */
+	struct pvtrace_hcall_outer saved;
 };
 
 static DEFINE_MUTEX(drv_lock);		/* the table below */
@@ -85,6 +93,56 @@ static struct drv_target *target_of(struct kretprobe_instance *ri)
 	return rp ? container_of(rp, struct drv_target, krp) : NULL;
 }
 
+/*
+ * A followed kernel function (notify_remote_via_irq(), the grant
+ * operations) makes its hypercalls for its caller: the hypercall hook
+ * counts them at the caller's site while it runs (struct
+ * pvtrace_hcall_outer). The record is a stack: each call saves the one it
+ * finds and puts it back on return. @len is zeroed first and set last, so
+ * an interrupt between the stores sees none rather than half of one.
+ */
+static void outer_push(struct drv_instance *in, const struct drv_target *dt,
+		       struct pt_regs *regs)
+{
+	struct pvtrace_hcall_outer *o = this_cpu_ptr(&pvtrace_hcall_outer);
+	unsigned long len = READ_ONCE(dt->fwd_len);
+
+	in->cpu = -1;
+	if (!len)
+		return;
+	smp_rmb();	/* fwd_start after fwd_len: attach() */
+	in->cpu = smp_processor_id();
+	in->saved = *o;
+	WRITE_ONCE(o->len, 0);
+	barrier();
+	WRITE_ONCE(o->start, dt->fwd_start);
+	/* At the entry, the return address is on top of the stack. */
+	WRITE_ONCE(o->ip, regs_get_kernel_stack_nth(regs, 0));
+	WRITE_ONCE(o->task, current);
+	barrier();
+	WRITE_ONCE(o->len, len);
+}
+
+/*
+ * A call that slept and returns on another vCPU leaves its record on the
+ * first one: it names its task, so no other task's hypercall takes it,
+ * and the next followed call there replaces it.
+ */
+static void outer_pop(const struct drv_instance *in)
+{
+	struct pvtrace_hcall_outer *o = this_cpu_ptr(&pvtrace_hcall_outer);
+
+	if (in->cpu != smp_processor_id())
+		return;	/* none pushed, or pushed on another vCPU */
+	WRITE_ONCE(o->len, 0);
+	barrier();
+	WRITE_ONCE(o->start, in->saved.start);
+	WRITE_ONCE(o->ip, in->saved.ip);
+	WRITE_ONCE(o->task, in->saved.task);
+	barrier();
+	WRITE_ONCE(o->len, in->saved.len);
+}
+
 static int drv_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct drv_instance *in = (struct drv_instance *)ri->data;
@@ -92,6 +150,7 @@ static int drv_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 	if (!dt)
 		return 1;	/* no return probe for this call */
+	outer_push(in, dt, regs);
 	/*
 	 * xs_talkv(struct xenbus_transaction t, enum xsd_sockmsg_type type,
 	 *	    ...): t is one u32, in %edi, the type in %esi.
@@ -117,6 +176,7 @@ static int drv_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 	if (!dt)
 		return 0;
+	outer_pop(in);
 	/* A call that slept may return on another vCPU, whose TSC may lag. */
 	ns = now > in->t0 ? pvtrace_cycles_to_ns(now - in->t0, drv_mult) : 0;
 	pvtrace_write_begin(&s->sync);
@@ -170,6 +230,32 @@ static const char *attach_error(int err)
 	return "cannot be probed";
 }
 
+/*
+ * The text of the function at @addr, from its "name+0xoff/0xsize"; false
+ * if kallsyms does not say.
+ */
+static bool text_of(unsigned long addr, unsigned long *start,
+		    unsigned long *len)
+{
+	char sym[KSYM_SYMBOL_LEN];
+	unsigned long off, size;
+	char *plus, *slash;
+
+	sprint_symbol(sym, addr);
+	plus = strrchr(sym, '+');
+	slash = plus ? strchr(plus, '/') : NULL;
+	if (!slash)
+		return false;
+	*slash = '\0';
+	slash[strcspn(slash + 1, " ") + 1] = '\0';
+	if (kstrtoul(plus + 1, 16, &off) || kstrtoul(slash + 1, 16, &size) ||
+	    off > addr || !size)
+		return false;
+	*start = addr - off;
+	*len = size;
+	return true;
+}
+
 static int attach(struct drv_target *dt)
 {
 	struct kretprobe *rp = &dt->krp;
@@ -185,10 +271,25 @@ static int attach(struct drv_target *dt)
 	rp->data_size = sizeof(struct drv_instance);
 	if (dt->t.kind != PVTRACE_DRV_PLAIN)
 		rp->maxactive = XS_MAXACTIVE;
+	WRITE_ONCE(dt->fwd_len, 0);
 	ret = register_kretprobe(rp);
 	dt->err = ret;
 	dt->registered = !ret;
 	dt->state = ret ? PVTRACE_DRV_FAILED : PVTRACE_DRV_ATTACHED;
+	/*
+	 * A kernel function's hypercalls are its caller's (outer_push()); a
+	 * driver's own are at its own site already. Calls that entered
+	 * before fwd_len is set are not attributed.
+	 */
+	if (!ret && is_vmlinux(dt) && dt->t.kind == PVTRACE_DRV_PLAIN) {
+		unsigned long start, len;
+
+		if (text_of((unsigned long)rp->kp.addr, &start, &len)) {
+			dt->fwd_start = start;
+			smp_wmb();	/* start before len: drv_entry() */
+			WRITE_ONCE(dt->fwd_len, len);
+		}
+	}
 	return ret;
 }
 
@@ -287,7 +388,16 @@ static int alloc_stats(void)
 	return ret;
 }
 
-/* Unregister every attached target at once (one RCU grace period). */
+static void outer_clear(void *unused)
+{
+	WRITE_ONCE(this_cpu_ptr(&pvtrace_hcall_outer)->len, 0);
+}
+
+/*
+ * Unregister every attached target at once (one RCU grace period). Calls
+ * in flight then return without the return handler: the records they
+ * pushed are dropped on every vCPU.
+ */
 static void detach_all(void)
 {
 	struct kretprobe *rps[PVTRACE_DRV_TARGETS];
@@ -306,6 +416,8 @@ static void detach_all(void)
 		}
 	}
 	mutex_unlock(&drv_lock);
+	if (n)
+		on_each_cpu(outer_clear, NULL, 1);
 }
 
 /*

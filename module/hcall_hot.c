@@ -14,6 +14,7 @@
 #include <linux/math64.h>
 #include <linux/percpu.h>
 #include <linux/uaccess.h>
+#include <asm/current.h>
 #include <asm/msr.h>
 #include <xen/interface/xen.h>
 
@@ -25,6 +26,9 @@
 DEFINE_PER_CPU(long, pvtrace_hcall_inflight);
 /* VCPUOP_down calls passed straight through (they do not return). */
 DEFINE_PER_CPU(u64, pvtrace_hcall_noreturn);
+
+/* Whose hypercalls these are, while a followed function runs. */
+DEFINE_PER_CPU(struct pvtrace_hcall_outer, pvtrace_hcall_outer);
 
 /* The previous call on this CPU, for the redundancy check. */
 struct hcall_last {
@@ -127,6 +131,21 @@ static __always_inline void account_multicall(unsigned long entries,
 	pvtrace_write_end(&mc->sync);
 }
 
+/*
+ * @caller, or the caller of the followed function it is in (struct
+ * pvtrace_hcall_outer): a per-CPU load and a compare when none is.
+ */
+static __always_inline unsigned long attributed(unsigned long caller)
+{
+	struct pvtrace_hcall_outer *o = this_cpu_ptr(&pvtrace_hcall_outer);
+
+	if (likely(caller - READ_ONCE(o->start) >= READ_ONCE(o->len)))
+		return caller;
+	if (READ_ONCE(o->task) != current)
+		return caller;
+	return READ_ONCE(o->ip);
+}
+
 /**
  * pvtrace_hcall_exit() - after a hypercall
  * @nr: hypercall number
@@ -135,7 +154,8 @@ static __always_inline void account_multicall(unsigned long entries,
  *	"redundant" (read by the stub, or by pvtrace_hcall_enter())
  * @a1: first argument
  * @a2: second argument
- * @caller: return address of the call into the stub: the call site
+ * @caller: return address of the call into the stub: the call site (or,
+ *	inside a function the driver hook follows, that function's)
  */
 noinstr void pvtrace_hcall_exit(unsigned int nr, long ret, u64 t0,
 				unsigned long a1, unsigned long a2,
@@ -179,6 +199,7 @@ noinstr void pvtrace_hcall_exit(unsigned int nr, long ret, u64 t0,
 		pvtrace_ktab_add(pvtrace_hcall_stats.errors,
 				 pvtrace_err_key(slot, ret));
 	}
+	caller = attributed(caller);
 	if (flags & PVTRACE_HCALL_CALLERS)
 		pvtrace_ktab_add(pvtrace_hcall_stats.callers,
 				 pvtrace_caller_key(nr, caller));

@@ -224,6 +224,27 @@ struct pvtrace_hcall_stats {
 	struct pvtrace_mc_stats __percpu *mc;
 };
 
+/**
+ * struct pvtrace_hcall_outer - where this CPU's hypercalls are attributed
+ * @len: size of the followed function's text; 0 when none is followed
+ * @start: the followed function's first byte
+ * @ip: its caller (the return address of the call into it)
+ * @task: the task that called it
+ *
+ * The driver hook follows kernel functions that make hypercalls for a
+ * driver (notify_remote_via_irq(), the grant operations). Their own call
+ * site names only the kernel; while one runs, the hot path counts a
+ * hypercall made from inside it at its caller's site instead. Written by
+ * the driver hook's entry and return handlers, on this CPU, @len first
+ * (zeroed) and last (set); read by pvtrace_hcall_exit().
+ */
+struct pvtrace_hcall_outer {
+	unsigned long len;
+	unsigned long start;
+	unsigned long ip;
+	const void *task;
+};
+
 extern void *pvtrace_hcall_orig;
 extern u64 pvtrace_hcall_gsbase_calls;
 extern struct pvtrace_hcall_cfg pvtrace_hcall_cfg;
@@ -238,6 +259,7 @@ extern u16 pvtrace_hcall_slotmap[PVTRACE_HCALL_NR * PVTRACE_SLOTMAP_COLS];
 extern struct pvtrace_hcall_stats pvtrace_hcall_stats;
 DECLARE_PER_CPU(long, pvtrace_hcall_inflight);
 DECLARE_PER_CPU(u64, pvtrace_hcall_noreturn);
+DECLARE_PER_CPU(struct pvtrace_hcall_outer, pvtrace_hcall_outer);
 
 void pvtrace_hcall_stub(void);
 u64 pvtrace_hcall_enter(unsigned int nr, unsigned long a1, unsigned long a2,
