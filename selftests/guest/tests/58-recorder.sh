@@ -104,7 +104,14 @@ tap_ok $? "slowest: 11 columns, ranks 1..$n per event, slowest first"
 
 # 4-7: record every event of a known workload
 set_param record_filter all
+# Hypercall counts (name calls) into $1: before and after the recording,
+# and inside it, just after it starts and just before it stops.
+tot() {
+	awk 'NR > 1 { print $1, $3 }' $PVT_DIR/hypercalls/totals >"$1" 2>/dev/null
+}
+tot /tmp/rec-tot0
 echo on >$P/record
+tot /tmp/rec-tot1
 st=$(status state)
 if [ $privcmd = 1 ]; then
 	before=$(awk '$1 == "xen_version" && $2 == "pagesize" { print $4 }' $PVT_DIR/hypercalls/subcommands)
@@ -112,8 +119,11 @@ if [ $privcmd = 1 ]; then
 	after=$(awk '$1 == "xen_version" && $2 == "pagesize" { print $4 }' $PVT_DIR/hypercalls/subcommands)
 fi
 evl=
-[ $upcalls = 1 ] && evl=$("$EVL" 200 $DOMID_SELF "echo off > $P/record" 2>&1)
+# Stopped by the loop's last command, right after its events.
+[ $upcalls = 1 ] && evl=$("$EVL" 200 $DOMID_SELF "awk 'NR > 1 { print \$1, \$3 }' $PVT_DIR/hypercalls/totals >/tmp/rec-tot2; echo off > $P/record" 2>&1)
+[ "$(status state)" = recording ] && tot /tmp/rec-tot2
 echo off >$P/record
+tot /tmp/rec-tot3
 cat $R/trace >/tmp/rec-all
 cat $R/status >/tmp/rec-status
 recs=$(awk 'NR > 1' /tmp/rec-all | wc -l)
@@ -152,12 +162,24 @@ else
 fi
 
 if [ $hcalls = 1 ]; then
-	# Every recorded hypercall was counted: per hypercall, never more
-	# recorded than the counters' rise over a span that holds the recording.
+	# Per hypercall, the recording against the counters: at least their
+	# rise inside it (read after record=on, before record=off: every call
+	# between those reads was recorded), at most their rise over a span
+	# that holds it (read before record=on, after record=off).
 	awk 'NR > 1 && $3 == "hcall" { r[$4]++ } END { for (k in r) print k, r[k] }' /tmp/rec-all | sort >/tmp/rec-counts
-	tap_diag "recorded per hypercall: $(tr '\n' ' ' </tmp/rec-counts)"
-	[ -s /tmp/rec-counts ]
-	tap_ok $? "hypercalls of every kind in the recording"
+	# hypercall recorded inner outer
+	awk 'FILENAME == ARGV[1] { a[$1] = $2; next }
+		FILENAME == ARGV[2] { b[$1] = $2; next }
+		FILENAME == ARGV[3] { c[$1] = $2; k[$1] = 1; next }
+		FILENAME == ARGV[4] { d[$1] = $2; k[$1] = 1; next }
+		{ rec[$1] = $2; k[$1] = 1 }
+		END { for (n in k) print n, rec[n] + 0, c[n] - b[n], d[n] - a[n] }' \
+		/tmp/rec-tot0 /tmp/rec-tot1 /tmp/rec-tot2 /tmp/rec-tot3 /tmp/rec-counts |
+		sort >/tmp/rec-match
+	tap_diag "recorded (inside..span): $(awk '$2 || $4 { printf "%s %d (%d..%d) ", $1, $2, $3, $4 }' /tmp/rec-match)"
+	bad=$(awk '$2 < $3 || $2 > $4 { printf "%s %d (%d..%d) ", $1, $2, $3, $4 }' /tmp/rec-match)
+	[ -s /tmp/rec-counts ] && [ -z "$bad" ]
+	tap_ok $? "every hypercall's recorded calls lie between its counters' rise inside the recording and over it${bad:+: $bad}"
 else
 	tap_skip "hypercalls recorded" "the hypercall hook is off"
 fi
