@@ -16,19 +16,31 @@
 	"target role state calls total_ns max_ns missed error"
 #define XENBUS_COLUMNS "type kernel_calls total_ns max_ns user_calls"
 
-static int functions_show(struct seq_file *m, void *unused)
+/*
+ * Sum @st over every vCPU into a buffer of its size and print the sum with
+ * @show: every file here but functions_percpu is one such sum.
+ */
+static int show_sum(struct seq_file *m, const struct pvtrace_stats *st,
+		    void (*show)(struct seq_file *m, const void *sum))
 {
-	struct pvtrace_drv_info info;
-	struct pvtrace_drv_cpu *s;
-	unsigned int i;
+	void *sum = kmalloc(st->size, GFP_KERNEL);
 	int ret;
 
-	s = kmalloc(sizeof(*s), GFP_KERNEL);
-	if (!s)
+	if (!sum)
 		return -ENOMEM;
-	ret = pvtrace_stats_read_sum(pvtrace_drv_stats(), s);
-	if (ret)
-		goto out;
+	ret = pvtrace_stats_read_sum(st, sum);
+	if (!ret)
+		show(m, sum);
+	kfree(sum);
+	return ret;
+}
+
+static void functions_print(struct seq_file *m, const void *sum)
+{
+	const struct pvtrace_drv_cpu *s = sum;
+	struct pvtrace_drv_info info;
+	unsigned int i;
+
 	pvtrace_seq_header(m, FUNCTIONS_COLUMNS);
 	for (i = 0; pvtrace_drv_info(i, &info); i++) {
 		const struct pvtrace_hist *h = &s->lat[i];
@@ -42,9 +54,11 @@ static int functions_show(struct seq_file *m, void *unused)
 		else
 			seq_puts(m, "-\n");
 	}
-out:
-	kfree(s);
-	return ret;
+}
+
+static int functions_show(struct seq_file *m, void *unused)
+{
+	return show_sum(m, pvtrace_drv_stats(), functions_print);
 }
 DEFINE_SHOW_ATTRIBUTE(functions);
 
@@ -72,71 +86,57 @@ static int functions_percpu_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(functions_percpu);
 
+static void latency_print(struct seq_file *m, const void *sum)
+{
+	const struct pvtrace_drv_cpu *s = sum;
+	struct pvtrace_drv_info info;
+	unsigned int i;
+
+	pvtrace_seq_header(m, "target lo_ns hi_ns count");
+	for (i = 0; pvtrace_drv_info(i, &info); i++)
+		pvtrace_seq_hist(m, info.name, &s->lat[i]);
+}
+
 static int latency_show(struct seq_file *m, void *unused)
 {
-	struct pvtrace_drv_info info;
-	struct pvtrace_drv_cpu *s;
-	unsigned int i;
-	int ret;
-
-	s = kmalloc(sizeof(*s), GFP_KERNEL);
-	if (!s)
-		return -ENOMEM;
-	ret = pvtrace_stats_read_sum(pvtrace_drv_stats(), s);
-	if (!ret) {
-		pvtrace_seq_header(m, "target lo_ns hi_ns count");
-		for (i = 0; pvtrace_drv_info(i, &info); i++)
-			pvtrace_seq_hist(m, info.name, &s->lat[i]);
-	}
-	kfree(s);
-	return ret;
+	return show_sum(m, pvtrace_drv_stats(), latency_print);
 }
 DEFINE_SHOW_ATTRIBUTE(latency);
 
+static void xenbus_print(struct seq_file *m, const void *sum)
+{
+	const struct pvtrace_drv_xs_cpu *x = sum;
+	unsigned int t;
+
+	pvtrace_seq_header(m, XENBUS_COLUMNS);
+	for (t = 0; t < PVTRACE_XS_TYPES; t++) {
+		const struct pvtrace_hist *h = &x->kernel[t];
+
+		seq_printf(m, "%s %llu %llu %llu %llu\n",
+			   pvtrace_xs_type_name(t), pvtrace_hist_count(h),
+			   h->sum_ns, h->max_ns, x->user[t]);
+	}
+}
+
 static int xenbus_show(struct seq_file *m, void *unused)
 {
-	struct pvtrace_drv_xs_cpu *x;
-	unsigned int t;
-	int ret;
-
-	x = kmalloc(sizeof(*x), GFP_KERNEL);
-	if (!x)
-		return -ENOMEM;
-	ret = pvtrace_stats_read_sum(pvtrace_drv_xs_stats(), x);
-	if (!ret) {
-		pvtrace_seq_header(m, XENBUS_COLUMNS);
-		for (t = 0; t < PVTRACE_XS_TYPES; t++) {
-			const struct pvtrace_hist *h = &x->kernel[t];
-
-			seq_printf(m, "%s %llu %llu %llu %llu\n",
-				   pvtrace_xs_type_name(t),
-				   pvtrace_hist_count(h), h->sum_ns, h->max_ns,
-				   x->user[t]);
-		}
-	}
-	kfree(x);
-	return ret;
+	return show_sum(m, pvtrace_drv_xs_stats(), xenbus_print);
 }
 DEFINE_SHOW_ATTRIBUTE(xenbus);
 
+static void xenbus_latency_print(struct seq_file *m, const void *sum)
+{
+	const struct pvtrace_drv_xs_cpu *x = sum;
+	unsigned int t;
+
+	pvtrace_seq_header(m, "type lo_ns hi_ns count");
+	for (t = 0; t < PVTRACE_XS_TYPES; t++)
+		pvtrace_seq_hist(m, pvtrace_xs_type_name(t), &x->kernel[t]);
+}
+
 static int xenbus_latency_show(struct seq_file *m, void *unused)
 {
-	struct pvtrace_drv_xs_cpu *x;
-	unsigned int t;
-	int ret;
-
-	x = kmalloc(sizeof(*x), GFP_KERNEL);
-	if (!x)
-		return -ENOMEM;
-	ret = pvtrace_stats_read_sum(pvtrace_drv_xs_stats(), x);
-	if (!ret) {
-		pvtrace_seq_header(m, "type lo_ns hi_ns count");
-		for (t = 0; t < PVTRACE_XS_TYPES; t++)
-			pvtrace_seq_hist(m, pvtrace_xs_type_name(t),
-					 &x->kernel[t]);
-	}
-	kfree(x);
-	return ret;
+	return show_sum(m, pvtrace_drv_xs_stats(), xenbus_latency_print);
 }
 DEFINE_SHOW_ATTRIBUTE(xenbus_latency);
 
