@@ -48,6 +48,19 @@ tap_results() {
 	done
 }
 
+# run_tap NAME WHY PROGRAM: a TAP program's results as NAME/...; a non-zero
+# exit without a failed test is a failure of its own ("exited N" WHY).
+run_tap() {
+	local name=$1 why=$2 out rc
+	out=$("$3" 2>&1)
+	rc=$?
+	printf '%s\n' "$out" | tap_results "$name"
+	if [ $rc -ne 0 ] && ! printf '%s\n' "$out" | grep -q '^not ok'; then
+		printf '%s\n' "$out" | tail -n 20 | sed 's/^/    /'
+		result FAIL "$name: exited $rc$why"
+	fi
+}
+
 echo "== set-up"
 if ! "$repo/scripts/lab/setup.sh"; then
 	result FAIL "setup: scripts/lab/setup.sh"
@@ -65,33 +78,15 @@ for t in hist_test env_test format_test parse_test steal_test hcall_test upcall_
 		result FAIL "unit/$t: build"
 		continue
 	fi
-	out=$("$repo/selftests/unit/build/$t" 2>&1)
-	rc=$?
-	printf '%s\n' "$out" | tap_results "unit/$t"
-	if [ $rc -ne 0 ] && ! printf '%s\n' "$out" | grep -q '^not ok'; then
-		printf '%s\n' "$out" | tail -n 20 | sed 's/^/    /'
-		result FAIL "unit/$t: exited $rc (sanitizer report?)"
-	fi
+	run_tap "unit/$t" " (sanitizer report?)" "$repo/selftests/unit/build/$t"
 done
 
 # scripts/pvtrace-exporter (TAP, busybox and host sh/awk, promtool).
 export PROMTOOL=${PROMTOOL:-${PVTRACE_CACHE:-/var/cache/pvtrace-lab}/root/usr/bin/promtool}
-out=$("$repo/selftests/exporter/run.sh" 2>&1)
-rc=$?
-printf '%s\n' "$out" | tap_results "unit/exporter"
-if [ $rc -ne 0 ] && ! printf '%s\n' "$out" | grep -q '^not ok'; then
-	printf '%s\n' "$out" | tail -n 20 | sed 's/^/    /'
-	result FAIL "unit/exporter: exited $rc"
-fi
+run_tap unit/exporter "" "$repo/selftests/exporter/run.sh"
 
 # scripts/pvtrace-report (TAP, busybox and host sh/awk).
-out=$("$repo/selftests/report/run.sh" 2>&1)
-rc=$?
-printf '%s\n' "$out" | tap_results "unit/report"
-if [ $rc -ne 0 ] && ! printf '%s\n' "$out" | grep -q '^not ok'; then
-	printf '%s\n' "$out" | tail -n 20 | sed 's/^/    /'
-	result FAIL "unit/report: exited $rc"
-fi
+run_tap unit/report "" "$repo/selftests/report/run.sh"
 
 echo "== style"
 run_check "style: checkpatch --strict" "$repo/scripts/checkpatch.sh"

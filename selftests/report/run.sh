@@ -18,38 +18,8 @@ want=$here/expected
 update=0
 [ "${1:-}" = --update ] && update=1
 
-BUSYBOX=${BUSYBOX:-/var/cache/pvtrace-lab/root/bin/busybox}
-[ -x "$BUSYBOX" ] || BUSYBOX=$(command -v busybox || true)
-
-t=$(mktemp -d)
-trap 'rm -rf "$t"' EXIT
-n=0
-failed=0
-
-ok() { # STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
-diag() {
-	sed 's/^/# /'
-}
-
-shells="host"
-if [ -n "$BUSYBOX" ]; then
-	mkdir "$t/bb"
-	cp "$BUSYBOX" "$t/bb/busybox"
-	for a in $("$t/bb/busybox" --list); do
-		[ "$a" = busybox ] || ln -s busybox "$t/bb/$a"
-	done
-	shells="busybox host"
-else
-	echo "# no busybox: host sh and awk only"
-fi
+# shellcheck source-path=SCRIPTDIR source=../lib/tap-host.sh
+. "$here/../lib/tap-host.sh"
 
 # run SHELL ARGS...: the report under busybox (PATH = busybox only) or the
 # host's sh and awk. Output in $t/stdout, $t/stderr, status in $rc. Standard
@@ -382,5 +352,4 @@ for s in $shells; do
 	ok $? "--help ($s)"
 done
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_end
