@@ -432,6 +432,17 @@ const char *pvtrace_rec_state_name(enum pvtrace_rec_state s)
 	}
 }
 
+/* Of @rc's reserved records, how many are complete (typed); rec_lock held. */
+static u64 complete_records(const struct pvtrace_rec_cpu *rc, u64 *used)
+{
+	u64 i, done = 0;
+
+	*used = min_t(u64, READ_ONCE(rc->head), rc->cap);
+	for (i = 0; i < *used; i++)
+		done += READ_ONCE(rc->buf[i].type) != 0;
+	return done;
+}
+
 void pvtrace_rec_read_status(struct pvtrace_rec_status *st)
 {
 	unsigned int cpu;
@@ -446,11 +457,8 @@ void pvtrace_rec_read_status(struct pvtrace_rec_status *st)
 	strscpy(st->filter, last_filter, sizeof(st->filter));
 	for_each_possible_cpu(cpu) {
 		const struct pvtrace_rec_cpu *rc = per_cpu_ptr(&pvtrace_rec_cpu, cpu);
-		u64 used = min_t(u64, READ_ONCE(rc->head), rc->cap);
-		u64 i, done = 0;
+		u64 used, done = complete_records(rc, &used);
 
-		for (i = 0; i < used; i++)
-			done += READ_ONCE(rc->buf[i].type) != 0;
 		st->records += done;
 		st->incomplete += used - done;
 		st->lost += READ_ONCE(rc->lost);
@@ -464,14 +472,11 @@ bool pvtrace_rec_read_cpu(unsigned int cpu, u64 *records, u64 *lost, u64 *cap)
 {
 	const struct pvtrace_rec_cpu *rc = per_cpu_ptr(&pvtrace_rec_cpu, cpu);
 	bool ret = false;
-	u64 used, i;
+	u64 used;
 
 	mutex_lock(&rec_lock);
 	if (rc->buf || READ_ONCE(rc->lost)) {
-		used = min_t(u64, READ_ONCE(rc->head), rc->cap);
-		*records = 0;
-		for (i = 0; i < used; i++)
-			*records += READ_ONCE(rc->buf[i].type) != 0;
+		*records = complete_records(rc, &used);
 		*lost = READ_ONCE(rc->lost);
 		*cap = rc->cap;
 		ret = true;

@@ -123,6 +123,11 @@ static __always_inline void pvtrace_rec_put(const struct pvtrace_rec *src)
 	preempt_disable_notrace();
 	r = pvtrace_rec_reserve(src->type);
 	if (r) {
+		/*
+		 * Field by field, not "*r = *src": the type must be stored
+		 * last (it publishes the record), and a struct copy may be an
+		 * out-of-line memcpy(), which noinstr code must not call.
+		 */
 		r->tsc = src->tsc;
 		r->dur_ns = src->dur_ns;
 		r->value = src->value;
