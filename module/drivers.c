@@ -19,7 +19,6 @@
 #include <linux/cpumask.h>
 #include <linux/errno.h>
 #include <linux/kallsyms.h>
-#include <linux/kernel.h>
 #include <linux/kobject.h>
 #include <linux/kprobes.h>
 #include <linux/module.h>
@@ -230,29 +229,17 @@ static const char *attach_error(int err)
 	return "cannot be probed";
 }
 
-/*
- * The text of the function at @addr, from its "name+0xoff/0xsize"; false
- * if kallsyms does not say.
- */
+/* The text of the function at @addr; false if kallsyms does not say. */
 static bool text_of(unsigned long addr, unsigned long *start,
 		    unsigned long *len)
 {
 	char sym[KSYM_SYMBOL_LEN];
-	unsigned long off, size;
-	char *plus, *slash;
+	unsigned long off;
 
 	sprint_symbol(sym, addr);
-	plus = strrchr(sym, '+');
-	slash = plus ? strchr(plus, '/') : NULL;
-	if (!slash)
-		return false;
-	*slash = '\0';
-	slash[strcspn(slash + 1, " ") + 1] = '\0';
-	if (kstrtoul(plus + 1, 16, &off) || kstrtoul(slash + 1, 16, &size) ||
-	    off > addr || !size)
+	if (!pvtrace_drv_sym_extent(sym, &off, len) || off > addr)
 		return false;
 	*start = addr - off;
-	*len = size;
 	return true;
 }
 
