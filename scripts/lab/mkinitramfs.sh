@@ -30,10 +30,11 @@ cp "$BUSYBOX" "$stage/bin/busybox"
 # Only /bin/sh is needed before init runs `busybox --install -s`.
 ln -s busybox "$stage/bin/sh"
 cp "$ko" "$stage/pvtrace.ko"
-# xen-privcmd (hypercalls from userspace) and xen-evtchn (event channels
-# from userspace): Debian builds them as modules; 6.12 ships them
-# xz-compressed, which busybox insmod cannot read.
-for m in xen-privcmd xen-evtchn; do
+# xen-privcmd (hypercalls from userspace), xen-evtchn (event channels
+# from userspace), xen-gntdev and xen-gntalloc (grants from userspace):
+# Debian builds them as modules; 6.12 ships them xz-compressed, which
+# busybox insmod cannot read.
+for m in xen-privcmd xen-evtchn xen-gntdev xen-gntalloc; do
 	f=$(find "$ROOTFS/lib/modules/$kver/kernel/drivers/xen" -name "$m.ko*" | head -n 1)
 	case $f in
 	*.xz) xz -dc "$f" >"$stage/$m.ko" ;;
