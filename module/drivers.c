@@ -18,7 +18,6 @@
  */
 #include <linux/cpumask.h>
 #include <linux/errno.h>
-#include <linux/kallsyms.h>
 #include <linux/kobject.h>
 #include <linux/kprobes.h>
 #include <linux/module.h>
@@ -64,8 +63,8 @@ struct drv_target {
 	unsigned int state;
 	int err;
 	unsigned long missed;		/* of earlier attachments */
-	/* A kernel function's text, for hypercall attribution; else 0. */
-	unsigned long fwd_start, fwd_len;
+	/* A kernel function: its hypercalls are its caller's. */
+	bool fwd;
 	bool registered;
 };
 
@@ -97,29 +96,26 @@ static struct drv_target *target_of(struct kretprobe_instance *ri)
  * operations) makes its hypercalls for its caller: the hypercall hook
  * counts them at the caller's site while it runs (struct
  * pvtrace_hcall_outer). The record is a stack: each call saves the one it
- * finds and puts it back on return. @len is zeroed first and set last, so
+ * finds and puts it back on return. @ip is zeroed first and set last, so
  * an interrupt between the stores sees none rather than half of one.
  */
 static void outer_push(struct drv_instance *in, const struct drv_target *dt,
 		       struct pt_regs *regs)
 {
 	struct pvtrace_hcall_outer *o = this_cpu_ptr(&pvtrace_hcall_outer);
-	unsigned long len = READ_ONCE(dt->fwd_len);
 
 	in->cpu = -1;
-	if (!len)
+	if (!dt->fwd)
 		return;
-	smp_rmb();	/* fwd_start after fwd_len: attach() */
 	in->cpu = smp_processor_id();
 	in->saved = *o;
-	WRITE_ONCE(o->len, 0);
+	WRITE_ONCE(o->ip, 0);
 	barrier();
-	WRITE_ONCE(o->start, dt->fwd_start);
+	WRITE_ONCE(o->task, current);
+	WRITE_ONCE(o->ctx, preempt_count() & PVTRACE_HCALL_CTX);
+	barrier();
 	/* At the entry, the return address is on top of the stack. */
 	WRITE_ONCE(o->ip, regs_get_kernel_stack_nth(regs, 0));
-	WRITE_ONCE(o->task, current);
-	barrier();
-	WRITE_ONCE(o->len, len);
 }
 
 /*
@@ -133,13 +129,12 @@ static void outer_pop(const struct drv_instance *in)
 
 	if (in->cpu != smp_processor_id())
 		return;	/* none pushed, or pushed on another vCPU */
-	WRITE_ONCE(o->len, 0);
+	WRITE_ONCE(o->ip, 0);
 	barrier();
-	WRITE_ONCE(o->start, in->saved.start);
-	WRITE_ONCE(o->ip, in->saved.ip);
 	WRITE_ONCE(o->task, in->saved.task);
+	WRITE_ONCE(o->ctx, in->saved.ctx);
 	barrier();
-	WRITE_ONCE(o->len, in->saved.len);
+	WRITE_ONCE(o->ip, in->saved.ip);
 }
 
 static int drv_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
@@ -229,20 +224,6 @@ static const char *attach_error(int err)
 	return "cannot be probed";
 }
 
-/* The text of the function at @addr; false if kallsyms does not say. */
-static bool text_of(unsigned long addr, unsigned long *start,
-		    unsigned long *len)
-{
-	char sym[KSYM_SYMBOL_LEN];
-	unsigned long off;
-
-	sprint_symbol(sym, addr);
-	if (!pvtrace_drv_sym_extent(sym, &off, len) || off > addr)
-		return false;
-	*start = addr - off;
-	return true;
-}
-
 static int attach(struct drv_target *dt)
 {
 	struct kretprobe *rp = &dt->krp;
@@ -258,25 +239,16 @@ static int attach(struct drv_target *dt)
 	rp->data_size = sizeof(struct drv_instance);
 	if (dt->t.kind != PVTRACE_DRV_PLAIN)
 		rp->maxactive = XS_MAXACTIVE;
-	WRITE_ONCE(dt->fwd_len, 0);
+	/*
+	 * A kernel function's hypercalls are its caller's (outer_push()); a
+	 * driver's own are at its own site already. Set before registering:
+	 * the handlers read it.
+	 */
+	dt->fwd = is_vmlinux(dt) && dt->t.kind == PVTRACE_DRV_PLAIN;
 	ret = register_kretprobe(rp);
 	dt->err = ret;
 	dt->registered = !ret;
 	dt->state = ret ? PVTRACE_DRV_FAILED : PVTRACE_DRV_ATTACHED;
-	/*
-	 * A kernel function's hypercalls are its caller's (outer_push()); a
-	 * driver's own are at its own site already. Calls that entered
-	 * before fwd_len is set are not attributed.
-	 */
-	if (!ret && is_vmlinux(dt) && dt->t.kind == PVTRACE_DRV_PLAIN) {
-		unsigned long start, len;
-
-		if (text_of((unsigned long)rp->kp.addr, &start, &len)) {
-			dt->fwd_start = start;
-			smp_wmb();	/* start before len: drv_entry() */
-			WRITE_ONCE(dt->fwd_len, len);
-		}
-	}
 	return ret;
 }
 
@@ -377,7 +349,7 @@ static int alloc_stats(void)
 
 static void outer_clear(void *unused)
 {
-	WRITE_ONCE(this_cpu_ptr(&pvtrace_hcall_outer)->len, 0);
+	WRITE_ONCE(this_cpu_ptr(&pvtrace_hcall_outer)->ip, 0);
 }
 
 /*

@@ -13,6 +13,7 @@
 #include <linux/compiler.h>
 #include <linux/math64.h>
 #include <linux/percpu.h>
+#include <linux/preempt.h>
 #include <linux/uaccess.h>
 #include <asm/current.h>
 #include <asm/msr.h>
@@ -132,18 +133,20 @@ static __always_inline void account_multicall(unsigned long entries,
 }
 
 /*
- * @caller, or the caller of the followed function it is in (struct
- * pvtrace_hcall_outer): a per-CPU load and a compare when none is.
+ * @caller, or the caller of the followed function this call is made for
+ * (struct pvtrace_hcall_outer): one per-CPU load and a test when none is.
  */
 static __always_inline unsigned long attributed(unsigned long caller)
 {
 	struct pvtrace_hcall_outer *o = this_cpu_ptr(&pvtrace_hcall_outer);
+	unsigned long ip = READ_ONCE(o->ip);
 
-	if (likely(caller - READ_ONCE(o->start) >= READ_ONCE(o->len)))
+	if (likely(!ip))
 		return caller;
-	if (READ_ONCE(o->task) != current)
+	if (READ_ONCE(o->task) != current ||
+	    READ_ONCE(o->ctx) != (preempt_count() & PVTRACE_HCALL_CTX))
 		return caller;
-	return READ_ONCE(o->ip);
+	return ip;
 }
 
 /**

@@ -340,60 +340,6 @@ static inline int pvtrace_drv_parse(const char *val,
 	return PVTRACE_DRV_OK;
 }
 
-/* Parse "0x" and hex digits at @s into @v; returns the end, NULL if none. */
-static inline const char *pvtrace_drv_hex(const char *s, unsigned long *v)
-{
-	unsigned int digits = 0;
-
-	if (s[0] != '0' || s[1] != 'x')
-		return NULL;
-	*v = 0;
-	for (s += 2; ; s++, digits++) {
-		char c = *s;
-		unsigned int d;
-
-		if (c >= '0' && c <= '9')
-			d = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			d = c - 'a' + 10;
-		else
-			break;
-		if (digits == 2 * sizeof(*v))
-			return NULL;	/* would overflow */
-		*v = *v << 4 | d;
-	}
-	return digits ? s : NULL;
-}
-
-/**
- * pvtrace_drv_sym_extent() - offset and size out of a symbolized address
- * @sym: "function+0xOFF/0xSIZE", optionally followed by " [module]" (what
- *	sprint_symbol() writes)
- * @off: set to OFF
- * @size: set to SIZE
- *
- * The driver hook finds a kernel function's text this way (module/
- * drivers.c): kallsyms_lookup_size_offset() is not exported.
- *
- * Return: false if @sym is not of that form or SIZE is 0 or not above OFF.
- */
-static inline bool pvtrace_drv_sym_extent(const char *sym, unsigned long *off,
-					  unsigned long *size)
-{
-	const char *plus = NULL, *p;
-
-	for (p = sym; *p && *p != ' '; p++)
-		if (*p == '+')
-			plus = p;
-	if (!plus || plus == sym)
-		return false;
-	p = pvtrace_drv_hex(plus + 1, off);
-	if (!p || *p != '/')
-		return false;
-	p = pvtrace_drv_hex(p + 1, size);
-	return p && (!*p || *p == ' ') && *size > *off;
-}
-
 /* Xen's name of xenstore message type @type (xs_wire.h), or "other". */
 static inline const char *pvtrace_xs_type_name(unsigned int type)
 {

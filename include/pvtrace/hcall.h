@@ -226,24 +226,28 @@ struct pvtrace_hcall_stats {
 
 /**
  * struct pvtrace_hcall_outer - where this CPU's hypercalls are attributed
- * @len: size of the followed function's text; 0 when none is followed
- * @start: the followed function's first byte
- * @ip: its caller (the return address of the call into it)
+ * @ip: the followed function's caller (the return address of the call
+ *	into it); 0 when no function is followed
  * @task: the task that called it
+ * @ctx: the context it was called in: preempt_count()'s NMI, hardirq and
+ *	serving-softirq bits (PVTRACE_HCALL_CTX)
  *
  * The driver hook follows kernel functions that make hypercalls for a
  * driver (notify_remote_via_irq(), the grant operations). Their own call
- * site names only the kernel; while one runs, the hot path counts a
- * hypercall made from inside it at its caller's site instead. Written by
- * the driver hook's entry and return handlers, on this CPU, @len first
- * (zeroed) and last (set); read by pvtrace_hcall_exit().
+ * sites name only the kernel; while one runs, the hot path counts a
+ * hypercall made by it, or by what it calls, at its caller's site
+ * instead: a hypercall of the same task in the same context. One made by
+ * an interrupt taken meanwhile runs in another context and keeps its own
+ * site. Written by the driver hook's entry and return handlers on this
+ * CPU, @ip zeroed first and set last; read by pvtrace_hcall_exit().
  */
 struct pvtrace_hcall_outer {
-	unsigned long len;
-	unsigned long start;
 	unsigned long ip;
 	const void *task;
+	unsigned int ctx;
 };
+
+#define PVTRACE_HCALL_CTX	(NMI_MASK | HARDIRQ_MASK | SOFTIRQ_OFFSET)
 
 extern void *pvtrace_hcall_orig;
 extern u64 pvtrace_hcall_gsbase_calls;

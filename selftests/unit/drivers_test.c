@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests of include/pvtrace/drivers.h: the default set, the probes=
- * syntax (add, replace, duplicates, every refusal and the item it names),
- * the xenstore message type names and the parsing of a function's extent.
+ * syntax (add, replace, duplicates, every refusal and the item it names)
+ * and the xenstore message type names.
  */
 #include <string.h>
 
@@ -190,40 +190,13 @@ static void test_xs_names(void)
 	ksft_test_result(ok, "state names\n");
 }
 
-static void test_sym_extent(void)
-{
-	unsigned long off = 1, size = 1;
-	bool ok;
-
-	ok = pvtrace_drv_sym_extent("notify_remote_via_irq+0x4/0x60", &off, &size) &&
-	     off == 4 && size == 0x60;
-	ok &= pvtrace_drv_sym_extent("xennet_start_xmit+0x0/0x890 [xen_netfront]",
-				     &off, &size) && off == 0 && size == 0x890;
-	ok &= pvtrace_drv_sym_extent("a.b+c+0x10/0xffffffffffffffff", &off, &size) &&
-	      off == 0x10 && size == 0xffffffffffffffffUL;
-	ksft_test_result(ok, "symbol extent: offset and size out of sprint_symbol()'s form\n");
-
-	ok = !pvtrace_drv_sym_extent("0xffffffffc0001234", &off, &size) &&
-	     !pvtrace_drv_sym_extent("f+0x10", &off, &size) &&
-	     !pvtrace_drv_sym_extent("f+0x10/", &off, &size) &&
-	     !pvtrace_drv_sym_extent("f+0x10/0x10", &off, &size) &&
-	     !pvtrace_drv_sym_extent("f+0x0/0x0", &off, &size) &&
-	     !pvtrace_drv_sym_extent("f+10/0x20", &off, &size) &&
-	     !pvtrace_drv_sym_extent("f+0x1/0x20x", &off, &size) &&
-	     !pvtrace_drv_sym_extent("+0x1/0x20", &off, &size) &&
-	     !pvtrace_drv_sym_extent("f+0x1/0x10000000000000000", &off, &size) &&
-	     !pvtrace_drv_sym_extent("", &off, &size);
-	ksft_test_result(ok, "symbol extent: a bare address, no or empty size, junk refused\n");
-}
-
 int main(void)
 {
 	ksft_print_header();
-	ksft_set_plan(14);
+	ksft_set_plan(12);
 	test_defaults();
 	test_add_replace();
 	test_refusals();
 	test_xs_names();
-	test_sym_extent();
 	ksft_finished();
 }
