@@ -89,6 +89,13 @@ xs_read() {
 	tail -c +17 /tmp/gnt-xs | tr -d '\0'
 }
 
+# gd: grant_table_op calls counted at xen_gntdev's call sites in
+# hypercalls/callers (0 without it).
+gd() {
+	awk '$1 == "grant_table_op" && $3 == "xen_gntdev" { s += $4 } END { print s + 0 }' \
+		"$H/callers" 2>/dev/null || echo 0
+}
+
 warnings() {
 	dmesg | grep -cE 'WARNING:|BUG:|Oops|general protection|kernel BUG'
 }
@@ -145,7 +152,7 @@ elif [ $prc = 0 ]; then
 fi
 settle
 
-tap_plan 9
+tap_plan 10
 states=$(awk '$1 ~ /^vmlinux:gnttab_/ { printf "%s=%s ", $1, $3 }' "$D/functions")
 [ "$(fn vmlinux:gnttab_map_refs 3)" = attached ] &&
 	[ "$(fn vmlinux:gnttab_unmap_refs 3)" = attached ] &&
@@ -165,6 +172,7 @@ c0=$(fn vmlinux:gnttab_batch_copy 4)
 hm0=$(sub map_grant_ref 4)
 hu0=$(sub unmap_grant_ref 4)
 hc0=$(sub copy 4)
+g0=$(gd)
 he0=$(($(sub map_grant_ref 5) + $(sub unmap_grant_ref 5) + $(sub copy 5)))
 if [ -n "$maps" ]; then
 	tap_skip "$N map/unmap cycles of the page through gntdev" "$maps"
@@ -217,6 +225,19 @@ else
 	tap_ok $? "grant_table_op sub-commands agree: map_grant_ref and unmap_grant_ref +$((2 * nmap)) (2 a cycle), copy +$N, no error"
 	awk 'NR == 1 || $1 == "grant_table_op"' "$H/subcommands" | sed 's/^/# /'
 	awk 'NR == 1 || $1 == "grant_table_op"' "$H/callers" | sed 's/^/# /'
+fi
+
+# The caller view names gntdev: the grant functions make their hypercalls
+# for it (the hypercall hook counts them at gntdev's call into them), the
+# second map of a PV cycle (set_foreign_p2m_mapping(), called by
+# gnttab_map_refs()) too. Unmaps reach gnttab_unmap_refs() from the
+# kernel's __gnttab_unmap_refs_async() and count there.
+if hcall_hook_off || ! grep -q callers /sys/module/pvtrace/parameters/hcall_extras; then
+	tap_skip "the caller view names gntdev" "the hypercall hook or its callers table is off"
+else
+	g=$(($(gd) - g0))
+	[ $g -eq $((2 * nmap + N)) ]
+	tap_ok $? "the caller view names gntdev: grant_table_op at xen_gntdev's sites +$g (2 a map cycle, 1 a copy: $((2 * nmap + N)))"
 fi
 
 nw=$(($(warnings) - w0))
