@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Build the guest initramfs: static busybox, /pvtrace.ko for KVER, selftests/guest as
 # /selftests and its init as /init.
-# Usage: mkinitramfs.sh KVER OUT.cpio.gz
+# Usage: mkinitramfs.sh [--small] KVER OUT.cpio.gz
+#   --small: without node_exporter and the benchmark module (a third of the size), for an
+#            HVM domU, whose firmware copies the initramfs in through port I/O
+#            (Documentation/lab-domu.rst); 90-exporter.sh then skips node_exporter.
 # Env: PVTRACE_GUEST_DIR (default selftests/guest of the checkout).
 # shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-[ $# -eq 2 ] || die "usage: $0 KVER OUT.cpio.gz"
+small=0
+[ "${1:-}" = --small ] && small=1 && shift
+[ $# -eq 2 ] || die "usage: $0 [--small] KVER OUT.cpio.gz"
 kver=$(resolve_kver "$1")
 out=$2
 guest=${PVTRACE_GUEST_DIR:-$REPO/selftests/guest}
@@ -53,7 +58,7 @@ for m in net/xen-netfront block/xen-blkfront; do
 	esac
 done
 # The benchmark module of make bench (selftests/guest/kmod), for this kernel.
-if [ -f "$guest/kmod/Kbuild" ]; then
+if [ "$small" = 0 ] && [ -f "$guest/kmod/Kbuild" ]; then
 	hb=$BUILD/$kver/hbench
 	rm -rf "$hb"
 	mkdir -p "$hb"
@@ -67,7 +72,9 @@ fi
 install -m 0755 "$REPO/scripts/pvtrace-exporter" "$stage/usr/bin/pvtrace-exporter"
 install -m 0755 "$REPO/scripts/pvtrace-report" "$stage/usr/bin/pvtrace-report"
 ne=$ROOTFS/usr/bin/prometheus-node-exporter
-if [ -x "$ne" ]; then
+if [ "$small" = 1 ]; then
+	:
+elif [ -x "$ne" ]; then
 	install -m 0755 "$ne" "$stage/usr/bin/prometheus-node-exporter"
 	for lib in $(ldd "$ne" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
 		mkdir -p "$stage$(dirname "$lib")"

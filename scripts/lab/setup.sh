@@ -203,8 +203,10 @@ main() {
 	apt_update_if_stale
 	install_host_tools
 	prepare_node_exporter
-	# The domU lab's dom0 root image: built once, then a stamp check (dom0fs.sh).
+	# The domU lab's dom0 root images, for PV and for HVM domUs: built once, then a
+	# stamp check (dom0fs.sh).
 	"$LAB_DIR/dom0fs.sh" >/dev/null
+	"$LAB_DIR/dom0fs.sh" --hvm >/dev/null
 	if already_done; then
 		[ "$check" = 1 ] && check_build
 		printf 'K61=%s\nK612=%s\n' "$K61" "$K612"
