@@ -21,6 +21,7 @@ SECTIONS=(
 	"hypercalls-6.12-pvh K612 pvh 1 1200 hypercalls"
 	"upcalls-6.1-pv      K61  pv  2 1200 upcalls"
 	"upcalls-6.1-pvh     K61  pvh 2 1200 upcalls"
+	"drivers-6.1-domu    K61  domu-pv 1 1500 drivers"
 )
 
 main() {
@@ -45,7 +46,7 @@ main() {
 			built[$kvar]=1
 		fi
 		logf=$labdir/$name.log
-		log "bench $name: $kver, Xen $mode dom0, vCPUs $vcpus (takes minutes under TCG)"
+		log "bench $name: $kver, Xen $mode, vCPUs $vcpus (takes minutes under TCG)"
 		"$LAB_DIR/boot.sh" --kernel "$kver" --mode "$mode" --vcpus "${vcpus%/*}" \
 			--cpus "${vcpus#*/}" --timeout "${PVTRACE_TIMEOUT:-$tmo}" \
 			--initrd "$labdir/initramfs-$short.cpio.gz" --log "$logf" \
