@@ -57,8 +57,8 @@
 # the hooks from steal to grants (6.12: steal, hypercalls, drivers, grants).
 # The rows on one emulated CPU come last, longest first: they run two at a time.
 MATRIX=(
-	"K61  pv     pv     2 -"
-	"K61  pvh    pvh    2 - pvtrace.tests=[1-69]*"
+	"K61  pv     pv     2 900"
+	"K61  pvh    pvh    2 900 pvtrace.tests=[1-69]*"
 	"K61  native native 2 -"
 	"K612 pv     pv     2 - pvtrace.insmod=hypercalls=0,upcalls=0"
 	"K612 pvh    pvh    2 - pvtrace.insmod=hypercalls=0,upcalls=0 pvtrace.tests=[1-69]*"
