@@ -38,9 +38,9 @@
 #include <pvtrace/hcall.h>
 
 /*
- * Off by default: with every hook on, reloading pvtrace under driver
- * traffic crashed a lab guest with 2 vCPUs once (Documentation/
- * parameters.rst, "drivers"); a PV driver developer turns it on.
+ * Off by default: it patches the entries of the functions it follows and
+ * adds a kretprobe to each of their calls; a PV driver developer turns it
+ * on (Documentation/parameters.rst, "drivers").
  */
 static bool param_enabled;
 module_param_named(drivers, param_enabled, bool, 0444);
