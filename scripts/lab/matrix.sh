@@ -244,13 +244,25 @@ run_row() {
 }
 
 # collect_rows N: wait until at most N background rows run, printing the
-# output of each that ended (in the order they started).
+# output of each as it ends (whichever ends first frees its slot).
 collect_rows() {
+	local done_pid i
 	while [ ${#pids[@]} -gt "$1" ]; do
-		wait "${pids[0]}" || true
-		cat "${outs[0]}"
-		pids=("${pids[@]:1}")
-		outs=("${outs[@]:1}")
+		done_pid=
+		wait -n -p done_pid "${pids[@]}" || true
+		for i in "${!pids[@]}"; do
+			# An unknown pid (none reported): the first row, waited for.
+			if [ -z "$done_pid" ]; then
+				wait "${pids[$i]}" || true
+				done_pid=${pids[$i]}
+			fi
+			[ "${pids[$i]}" = "$done_pid" ] || continue
+			cat "${outs[$i]}"
+			unset 'pids[i]' 'outs[i]'
+			break
+		done
+		pids=("${pids[@]}")
+		outs=("${outs[@]}")
 	done
 }
 
