@@ -409,9 +409,14 @@ mod_rmmod xen_netfront && all_state xen_netfront detached && s1=$(mod_states xen
 rc=$?
 x0=$(fn xen_netfront:xennet_start_xmit 4)
 b1=$(blk_ios)
-sleep 3
+# The download resumes: transmit calls (its ACKs) within 10 s.
+i=0
+while [ "$(fn xen_netfront:xennet_start_xmit 4)" -le "$x0" ] && [ $i -lt 100 ]; do
+	usleep 100000
+	i=$((i + 1))
+done
 x1=$(fn xen_netfront:xennet_start_xmit 4)
-tap_diag "netfront reload: block ios during it +$((b1 - b0)); xennet_start_xmit +$((x1 - x0)) in 3 s after"
+tap_diag "netfront reload: block ios during it +$((b1 - b0)); xennet_start_xmit +$((x1 - x0)) in $((i / 10)) s after"
 [ $rc = 0 ] && [ $((b1 - b0)) -gt 0 ] && [ $((x1 - x0)) -gt 0 ] && [ $(($(warnings) - w1)) = 0 ]
 tap_ok $? "xen-netfront reloaded under traffic: ${s1:-?}, then attached; block reads went on, the download resumed"
 : >/tmp/62-rd.stop
@@ -446,14 +451,23 @@ tap_ok $? "pvtrace reloaded $R times under net and block traffic, targets attach
 # blkfront's probe leaves it Closed: the disk stays away until the
 # toolstack detaches and attaches it again. So: its targets detach and
 # attach again, the download goes on, no warning.
+# polls_after COUNT: wait up to 10 s for xennet_poll's calls to pass COUNT
+# (the download moving; a new wget takes a while to start in a slow guest).
+polls_after() {
+	_i=0
+	while [ "$(fn xen_netfront:xennet_poll 4)" -le "$1" ] && [ $_i -lt 100 ]; do
+		usleep 100000
+		_i=$((_i + 1))
+	done
+}
 dl_loop &
 wp=$!
-sleep 1
+polls_after "$(fn xen_netfront:xennet_poll 4)"
 p0=$(fn xen_netfront:xennet_poll 4)
 mod_rmmod xen_blkfront && all_state xen_blkfront detached && s1=$(mod_states xen_blkfront) &&
 	insmod /xen-blkfront.ko && all_state xen_blkfront attached
 rc=$?
-sleep 2
+polls_after "$p0"
 p1=$(fn xen_netfront:xennet_poll 4)
 kill $wp
 wait $wp 2>/dev/null
