@@ -107,8 +107,7 @@ static int trace_show(struct seq_file *m, void *v)
 		return 0;
 	}
 	r = pvtrace_rec_at(snap, *(loff_t *)v - 1, &cpu);
-	seq_printf(m, "%llu %u ", pvtrace_rec_tsc_ns(r->tsc, snap->start_tsc,
-						     snap->start_ns), cpu);
+	seq_printf(m, "%llu %u ", pvtrace_tb_ns(&snap->tb, r->tsc), cpu);
 	show_rec(m, r);
 	return 0;
 }
@@ -224,28 +223,32 @@ static int slowest_show(struct seq_file *m, void *unused)
 {
 	struct pvtrace_slow_entry *e = kmalloc_array(PVTRACE_SLOW_MAX,
 						     sizeof(*e), GFP_KERNEL);
+	struct pvtrace_tb *tb = kmalloc(sizeof(*tb), GFP_KERNEL);
 	u64 skipped;
 	unsigned int k;
-	int i, n;
+	int i, n = 0;
 
-	if (!e)
-		return -ENOMEM;
+	if (!e || !tb) {
+		n = -ENOMEM;
+		goto out;
+	}
+	pvtrace_clock_snapshot(tb);
 	pvtrace_seq_header(m, "rank " REC_COLUMNS);
 	for (k = 0; k < PVTRACE_SLOW_KINDS; k++) {
 		n = pvtrace_slow_read(k, e, &skipped);
-		if (n < 0) {
-			kfree(e);
-			return n;
-		}
+		if (n < 0)
+			goto out;
 		for (i = 0; i < n; i++) {
 			seq_printf(m, "%d %llu %u ", i + 1,
-				   pvtrace_rec_load_tsc_ns(e[i].rec.tsc),
-				   e[i].cpu);
+				   pvtrace_tb_ns(tb, e[i].rec.tsc), e[i].cpu);
 			show_rec(m, &e[i].rec);
 		}
 	}
+	n = 0;
+out:
+	kfree(tb);
 	kfree(e);
-	return 0;
+	return n;
 }
 DEFINE_SHOW_ATTRIBUTE(slowest);
 

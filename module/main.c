@@ -13,6 +13,7 @@
 #include <linux/seq_file.h>
 
 #include <pvtrace/pvtrace.h>
+#include <pvtrace/timebase.h>
 
 struct pvtrace_env pvtrace_env;
 
@@ -97,11 +98,14 @@ static int __init pvtrace_init(void)
 	ret = pvtrace_env_probe(&pvtrace_env);
 	if (ret)
 		return ret;
+	ret = pvtrace_clock_init();
+	if (ret)
+		return ret;
 
 	if (selftest) {
 		ret = pvtrace_selftest_run();
 		if (ret)
-			return ret;
+			goto out_clock;
 	}
 
 	ret = pvtrace_recorder_init();
@@ -124,6 +128,8 @@ out_recorder:
 	pvtrace_recorder_exit();
 out_selftest:
 	pvtrace_selftest_exit();
+out_clock:
+	pvtrace_clock_exit();
 	return ret;
 }
 
@@ -133,6 +139,7 @@ static void __exit pvtrace_exit(void)
 	hooks_exit();
 	pvtrace_recorder_exit();
 	pvtrace_selftest_exit();
+	pvtrace_clock_exit();
 	pr_info("unloaded\n");
 }
 

@@ -27,10 +27,8 @@
 #include <linux/sort.h>
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
-#include <asm/tsc.h>
 
 #include <pvtrace/pvtrace.h>
-#include <pvtrace/clock.h>
 #include <pvtrace/recorder.h>
 #include <pvtrace/recparse.h>
 #include <pvtrace/recorder_read.h>
@@ -53,10 +51,8 @@ static char filter_str[FILTER_MAX] = "all";
 static struct pvtrace_rec_filter next_filter;	/* parsed filter_str */
 static unsigned long duration_ms;	/* of the current or last recording */
 static char last_filter[FILTER_MAX] = "all";
-static u64 start_tsc, start_ns, stop_ns;
-static u64 load_tsc, load_ns;	/* taken together at load */
+static u64 start_ns, stop_ns;	/* timebase anchors (module/clock.c) */
 static unsigned int readers;
-static u32 mult;
 static struct delayed_work stop_work;
 
 /* Buffers: one per possible CPU, pointed at from pvtrace_rec_cpu.buf. */
@@ -119,7 +115,7 @@ static void stop_locked(void)
 		return;
 	for_each_possible_cpu(cpu)
 		WRITE_ONCE(per_cpu(pvtrace_rec_cpu, cpu).types, 0);
-	stop_ns = ktime_get_ns();
+	stop_ns = pvtrace_clock_sync();
 	pvtrace_hcall_set_recording(false);
 	/* No writer is inside a record past this point. */
 	synchronize_rcu_tasks_rude();
@@ -151,8 +147,7 @@ static int start_locked(unsigned long ms)
 	stop_ns = 0;
 	/* Hypercalls are timed while recording, whatever hcall_timing says. */
 	pvtrace_hcall_set_recording(true);
-	start_ns = ktime_get_ns();
-	start_tsc = rdtsc_ordered();
+	start_ns = pvtrace_clock_sync();
 	state = PVTRACE_REC_RECORDING;
 	for_each_possible_cpu(cpu) {
 		u32 types = pvtrace_rec_cpu_wanted(&pvtrace_rec_filter, cpu) ?
@@ -368,9 +363,6 @@ int pvtrace_recorder_init(void)
 	BUILD_BUG_ON(sizeof(struct pvtrace_rec) != 64);
 	BUILD_BUG_ON(PVTRACE_REC_SLOT_WORDS * 64 < PVTRACE_SLOT_NR);
 	INIT_DELAYED_WORK(&stop_work, stop_work_fn);
-	mult = pvtrace_tsc_mult(tsc_khz);
-	load_ns = ktime_get_ns();
-	load_tsc = rdtsc_ordered();
 	pvtrace_rec_parse_filter(filter_str, &next_filter, &bad);
 	for (k = 0; k < PVTRACE_SLOW_KINDS; k++) {
 		ret = pvtrace_stats_init(&slow_stats[k],
@@ -543,10 +535,10 @@ int pvtrace_rec_snapshot(struct pvtrace_rec_snap *snap)
 		}
 	}
 	snap->n = n;
-	snap->start_tsc = start_tsc;
-	snap->start_ns = start_ns;
 	readers++;
 	mutex_unlock(&rec_lock);
+	/* An anchor after every record in it: they are all interpolated. */
+	pvtrace_clock_snapshot(&snap->tb);
 	sort(snap->refs, n, sizeof(*snap->refs), cmp_ref, NULL);
 	return 0;
 }
@@ -567,20 +559,6 @@ const struct pvtrace_rec *pvtrace_rec_at(const struct pvtrace_rec_snap *snap,
 
 	*cpu = ref->cpu;
 	return &per_cpu_ptr(&pvtrace_rec_cpu, ref->cpu)->buf[ref->idx];
-}
-
-/* CLOCK_MONOTONIC ns of @tsc, from a (tsc, ns) pair taken together. */
-u64 pvtrace_rec_tsc_ns(u64 tsc, u64 base_tsc, u64 base_ns)
-{
-	if (tsc >= base_tsc)
-		return base_ns + pvtrace_cycles_to_ns(tsc - base_tsc, mult);
-	return base_ns - min(base_ns, pvtrace_cycles_to_ns(base_tsc - tsc, mult));
-}
-
-/* CLOCK_MONOTONIC ns of @tsc, from the pair taken at load: stable. */
-u64 pvtrace_rec_load_tsc_ns(u64 tsc)
-{
-	return pvtrace_rec_tsc_ns(tsc, load_tsc, load_ns);
 }
 
 static int cmp_slow(const void *a, const void *b)

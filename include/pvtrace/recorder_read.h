@@ -9,6 +9,7 @@
 #include <linux/types.h>
 
 #include <pvtrace/recorder.h>
+#include <pvtrace/timebase.h>
 
 enum pvtrace_rec_state {
 	PVTRACE_REC_IDLE,	/* never started */
@@ -32,18 +33,18 @@ struct pvtrace_rec_status {
 	char filter[PVTRACE_REC_FILTER_LEN];
 };
 
-/* A complete record of a snapshot: where it is, and its time. */
+/* A complete record of a snapshot: where it is, and its TSC. */
 struct pvtrace_rec_ref {
 	u64 tsc;
 	u32 cpu;
 	u32 idx;
 };
 
+/* The complete records in time order, and the timebase to show them in. */
 struct pvtrace_rec_snap {
 	struct pvtrace_rec_ref *refs;
 	u64 n;
-	u64 start_tsc;
-	u64 start_ns;
+	struct pvtrace_tb tb;
 };
 
 struct pvtrace_slow_entry {
@@ -58,8 +59,6 @@ int pvtrace_rec_snapshot(struct pvtrace_rec_snap *snap);
 void pvtrace_rec_snapshot_put(struct pvtrace_rec_snap *snap);
 const struct pvtrace_rec *pvtrace_rec_at(const struct pvtrace_rec_snap *snap,
 					 u64 i, unsigned int *cpu);
-u64 pvtrace_rec_tsc_ns(u64 tsc, u64 base_tsc, u64 base_ns);
-u64 pvtrace_rec_load_tsc_ns(u64 tsc);
 int pvtrace_slow_read(unsigned int kind, struct pvtrace_slow_entry *out,
 		      u64 *skipped);
 
