@@ -28,13 +28,13 @@ pvt_rmmod() {
 	done
 }
 
-# The hypercall hook is off in rows where runtime text patching is unsafe
-# (6.12 with several vCPUs under QEMU 7.2: Documentation/lab-textpoke.rst).
+# The hypercall hook is off: loaded with hypercalls=0 (pvtrace.insmod=), or
+# refused (the log says why).
 hcall_hook_off() {
 	[ "$("$PVT_CHECK" get "$PVT_DIR/hypercalls/status" installed 2>/dev/null)" != 1 ]
 }
 
-# The upcall hook is off in the same rows (pvtrace.insmod=...,upcalls=0).
+# The upcall hook is off (upcalls=0, or refused).
 upcall_hook_off() {
 	[ ! -d "$PVT_DIR/upcalls" ]
 }
@@ -47,6 +47,43 @@ DOMID_SELF=32752
 # an unprivileged domU gets EPERM for them.
 privcmd_usable() {
 	[ "$("$(dirname "$0")/../bin/privcmd-hcall" 1 17 7 0 2>/dev/null)" = "ok 1 err 0 errno 0" ]
+}
+
+# busy_loops FILE: one loop per vCPU reading FILE with a shell builtin (no
+# fork per read: a read of /sys/hypervisor/version/* is one xen_version
+# hypercall); their pids are added to $busy_pids. stop_loops ends them.
+busy_pids=
+busy_loops() {
+	_n=$(grep -c '^processor' /proc/cpuinfo)
+	while [ "$_n" -gt 0 ]; do
+		(while :; do read -r _ <"$1"; done) 2>/dev/null &
+		busy_pids="$busy_pids $!"
+		_n=$((_n - 1))
+	done
+}
+stop_loops() {
+	# shellcheck disable=SC2086 # a list of pids
+	[ -n "$busy_pids" ] && kill $busy_pids
+	wait $busy_pids 2>/dev/null
+	busy_pids=
+}
+
+# cycles N [PARAM=VALUE...]: N loads (with the row's parameters and these)
+# and unloads; sets $cycle_fails to the failed insmod and rmmod calls and
+# $cycle_secs to the time taken. A diagnostic line every 10 cycles.
+cycles() {
+	_n=$1
+	shift
+	_c=0
+	_t0=$(date +%s)
+	cycle_fails=0
+	while [ $_c -lt "$_n" ]; do
+		pvt_insmod "$@" || cycle_fails=$((cycle_fails + 1))
+		pvt_rmmod || cycle_fails=$((cycle_fails + 1))
+		_c=$((_c + 1))
+		[ $((_c % 10)) -eq 0 ] && tap_diag "$_c cycles in $(($(date +%s) - _t0)) s"
+	done
+	cycle_secs=$(($(date +%s) - _t0))
 }
 
 tap_plan() {

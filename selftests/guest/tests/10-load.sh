@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# group: core
 # Load pvtrace with its core self-test; on a machine with no hypervisor
 # (the plain-QEMU boot) check that it refuses with ENODEV and one line.
 . "$(dirname "$0")/../lib.sh"

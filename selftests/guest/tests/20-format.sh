@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# group: core
 # Every debugfs file parses per Documentation/ABI/testing/debugfs-pvtrace:
 # a "# col ..." header, then records with that many fields; histogram
 # buckets tile 0..U64_MAX.

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# group: core
 # The summary names where pvtrace runs, and agrees with what the guest's
 # own interfaces say.
 . "$(dirname "$0")/../lib.sh"

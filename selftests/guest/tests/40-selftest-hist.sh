@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# group: core
 # The self-test's histogram, read back from userspace: every CPU recorded
 # the same 15 edge values plus cpu+1 samples of 1000 ns, from interrupt
 # context. Check each bucket and each CPU against that, independently of

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# group: steal
 # Steal time (the steal hook), checked against the kernel's own count:
 # - over a busy period, per vCPU, pvtrace's copy of the kernel's steal
 #   counter agrees with /proc/stat to within /proc/stat's unit (10 ms), and

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# group: upcalls
 # The upcall hook: per-vCPU upcall counts agree with the kernel's own
 # callback count (irq_stat, and the HYP row of /proc/interrupts where there
 # is one), per-channel handler counts with /proc/interrupts, names with the

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# group: hypercalls
 # The hypercall hook: a known number of one specific hypercall is counted
 # exactly, and the views (totals, sub-commands, per-CPU, latency, callers)
 # agree with each other.

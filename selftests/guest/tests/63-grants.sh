@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# group: drivers
 # The driver hook's grant-table targets, with real grant operations: the
 # guest grants a page to itself (/dev/xen/gntalloc), maps it through
 # /dev/xen/gntdev N times and copies through it N times (bin/gnttab-self,
@@ -18,8 +19,8 @@ GS=$(dirname "$0")/../bin/gnttab-self
 
 expect_refusal && tap_skip_all "no hypervisor: pvtrace refuses to load"
 is_loaded || tap_skip_all "pvtrace is not loaded"
-# Rows where runtime text patching is unsafe (6.12 with several vCPUs
-# under QEMU 7.2) keep every hook off; this one patches text too.
+# Loaded with hypercalls=0 upcalls=0 (pvtrace.insmod=), a row asks for no
+# runtime text patching; this test patches text too.
 hcall_hook_off && upcall_hook_off &&
 	tap_skip_all "the hooks are off in this row (pvtrace.insmod=$PVTRACE_INSMOD_ARGS)"
 [ -x "$GS" ] || tap_skip_all "no bin/gnttab-self in this image"

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# group: hypercalls
 # Hypercalls made from userspace through privcmd (what the Xen toolstack
 # does) are counted too, errors by errno, with privcmd as the caller.
 . "$(dirname "$0")/../lib.sh"

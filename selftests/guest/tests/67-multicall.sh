@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# group: hypercalls
 # PV guests: pvtrace's multicall statistics against the kernel's own
 # xen:xen_mc_flush tracepoint, over the same fork/exec workload. Every
 # xen_mc_flush() of two or more entries makes one multicall hypercall;

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# group: hypercalls
 # CPU hotplug with the hypercall hook installed: a vCPU going offline
 # makes a hypercall that never returns (VCPUOP_down), and on PV one coming
 # online restores its GS base through a hypercall during which the

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# group: stress
 # Load and unload pvtrace over and over while every vCPU is busy making
 # hypercalls: each load patches every xen_hypercall call site to the stub,
 # each unload patches them back and waits for calls in flight. Any fault
@@ -18,28 +19,13 @@ is_loaded && hcall_hook_off &&
 tap_plan 3
 is_loaded && pvt_rmmod
 
-# One hypercall loop per vCPU: each read is one xen_version call, and
-# the shell builtin makes no fork.
+# One hypercall loop per vCPU.
+busy_loops /sys/hypervisor/version/extra
 ncpu=$(grep -c '^processor' /proc/cpuinfo)
-pids=""
-n=0
-while [ $n -lt "$ncpu" ]; do
-	(while :; do read -r _ </sys/hypervisor/version/extra; done) &
-	pids="$pids $!"
-	n=$((n + 1))
-done
-
-start=$(date +%s)
-fails=0
-c=0
-while [ $c -lt "$CYCLES" ]; do
-	pvt_insmod || fails=$((fails + 1))
-	pvt_rmmod || fails=$((fails + 1))
-	c=$((c + 1))
-done
-tap_diag "$CYCLES cycles in $(($(date +%s) - start)) s with $ncpu hypercall loops"
-[ $fails -eq 0 ]
-tap_ok $? "$CYCLES load/unload cycles with $ncpu vCPUs making hypercalls ($fails failures)"
+cycles "$CYCLES"
+tap_diag "$CYCLES cycles in $cycle_secs s with $ncpu hypercall loops"
+[ $cycle_fails -eq 0 ]
+tap_ok $? "$CYCLES load/unload cycles with $ncpu vCPUs making hypercalls ($cycle_fails failures)"
 
 # Still counting correctly after all that, with the loops still running.
 pvt_insmod
@@ -50,9 +36,7 @@ tap_diag "xen_version calls in 1 s: $before -> $after"
 [ "$after" -gt "$before" ]
 tap_ok $? "after the cycles, a fresh load counts the running loops"
 
-# shellcheck disable=SC2086 # a list of pids
-kill $pids
-wait 2>/dev/null
+stop_loops
 pvt_rmmod
 ! is_loaded
 tap_ok $? "unloads cleanly at the end"

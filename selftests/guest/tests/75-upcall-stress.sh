@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# group: stress
 # Load and unload pvtrace over and over under a constant stream of
 # events: each load registers the upcall probes (kretprobe, kprobe, two
 # tracepoints) while upcalls run on every vCPU, each unload removes them
@@ -29,26 +30,11 @@ is_loaded && pvt_rmmod
 "$EVL" 1000000000 $DOMID_SELF >/tmp/evl.out 2>&1 &
 evl=$!
 ncpu=$(grep -c '^processor' /proc/cpuinfo)
-pids=""
-n=0
-while [ $n -lt "$ncpu" ]; do
-	(while :; do read -r _ </proc/interrupts; done) &
-	pids="$pids $!"
-	n=$((n + 1))
-done
-
-start=$(date +%s)
-fails=0
-c=0
-while [ $c -lt "$CYCLES" ]; do
-	pvt_insmod || fails=$((fails + 1))
-	pvt_rmmod || fails=$((fails + 1))
-	c=$((c + 1))
-	[ $((c % 10)) -eq 0 ] && tap_diag "$c cycles in $(($(date +%s) - start)) s"
-done
-tap_diag "$CYCLES cycles in $(($(date +%s) - start)) s with an event stream and $ncpu busy loops"
-[ $fails -eq 0 ] && kill -0 $evl 2>/dev/null
-tap_ok $? "$CYCLES load/unload cycles under a stream of events ($fails failures; event loop $(kill -0 $evl 2>/dev/null && echo running || echo "stopped: $(cat /tmp/evl.out)"))"
+busy_loops /proc/interrupts
+cycles "$CYCLES"
+tap_diag "$CYCLES cycles in $cycle_secs s with an event stream and $ncpu busy loops"
+[ $cycle_fails -eq 0 ] && kill -0 $evl 2>/dev/null
+tap_ok $? "$CYCLES load/unload cycles under a stream of events ($cycle_fails failures; event loop $(kill -0 $evl 2>/dev/null && echo running || echo "stopped: $(cat /tmp/evl.out)"))"
 
 # A fresh load counts the stream on its channel.
 pvt_insmod
@@ -63,9 +49,9 @@ tap_diag "evtchn:evtchn-loop handler runs in 1 s: $before -> $after"
 [ "$after" -gt "$before" ]
 tap_ok $? "after the cycles, a fresh load counts the event stream"
 
-# shellcheck disable=SC2086 # a list of pids
-kill $evl $pids
-wait 2>/dev/null
+kill $evl
+wait $evl 2>/dev/null
+stop_loops
 pvt_rmmod
 ! is_loaded
 tap_ok $? "unloads cleanly at the end"

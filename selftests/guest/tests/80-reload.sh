@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# group: stress
 # Unload and reload, with readers hammering the files meanwhile: rmmod
 # removes everything (an open file only delays it), reloads work.
 . "$(dirname "$0")/../lib.sh"
@@ -22,17 +23,11 @@ tap_ok $? "module and /sys/kernel/debug/pvtrace are gone"
 	done
 ) &
 reader=$!
-fails=0
-c=0
-while [ $c -lt $CYCLES ]; do
-	pvt_insmod || fails=$((fails + 1))
-	pvt_rmmod || fails=$((fails + 1))
-	c=$((c + 1))
-done
+cycles $CYCLES
 kill $reader
 wait $reader 2>/dev/null
-[ $fails -eq 0 ]
-tap_ok $? "$CYCLES load/unload cycles with a reader running ($fails failures)"
+[ $cycle_fails -eq 0 ]
+tap_ok $? "$CYCLES load/unload cycles with a reader running ($cycle_fails failures)"
 
 pvt_insmod
 tap_ok $? "reload without the self-test"

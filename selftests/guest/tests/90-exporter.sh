@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# group: exporter
 # shellcheck disable=SC2016 # awk programs in single quotes
 # scripts/pvtrace-exporter in the guest, after a short flight recording: its
 # file, served by a real

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# group: core
 # Runs last: unload pvtrace, then fail on any BUG, WARNING, Oops, lockdep
 # or sanitizer report anywhere in the kernel log.
 . "$(dirname "$0")/../lib.sh"
