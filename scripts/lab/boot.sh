@@ -3,9 +3,20 @@
 # Usage: boot.sh --kernel KVER --mode pv|pvh|native|domu-pv|domu-pvhvm --initrd FILE --log FILE
 #                [--vcpus N] [--cpus N] [--mem MiB] [--timeout SECONDS]
 #                [--append-extra "guest kernel args"] [--xen-extra "Xen args"]
-#                [--accel tcg|tcg,thread=single]
-#   pv/pvh: Xen 4.17 with the kernel as PV or PVH dom0 (dom0 gets half of --mem);
+#                [--accel tcg|tcg,thread=single] [--xen 4.17|4.20] [--tsc invariant|plain]
+#                [--icount]
+#   pv/pvh: Xen with the kernel as PV or PVH dom0 (dom0 gets half of --mem);
 #   native: the kernel alone on plain QEMU.
+#   --xen: the hypervisor; default 4.20 for pvh (4.17's PVH dom0 halts at once under
+#   QEMU >= 8) and domu-pvhvm (with 4.17's toolstack an HVM domU dies in its firmware
+#   under QEMU >= 8), 4.17 otherwise (a domU mode needs the matching dom0 image:
+#   dom0fs.sh).
+#   --tsc: invariant (default) tells Xen the TSC is invariant, as on any server of the
+#   last decade, so that Xen runs every guest on the native TSC; plain leaves QEMU's
+#   CPUID alone, and Xen then emulates the TSC for PVH, HVM and PV domU guests
+#   (Documentation/lab-domu.rst, "The TSC").
+#   --icount: QEMU's instruction-count clock (-icount shift=0,sleep=off): guest time
+#   advances one ns per instruction, for repeatable benchmarks; one TCG thread.
 #   domu-pv/domu-pvhvm: a PV dom0 (Debian root image of dom0fs.sh, 1 vCPU) running the
 #   kernel and --initrd again as an unprivileged PV (or HVM with PV drivers) domU with a
 #   vif and a vbd (Documentation/lab-domu.rst); --vcpus, --append-extra and the
@@ -32,7 +43,7 @@ DONE_GRACE=30  # seconds for poweroff after ##PVTRACE-DONE
 usage() { sed -n '2,/^# shellcheck/{/^# shellcheck/d;p}' "$0" >&2; exit 2; }
 
 kernel='' mode='' initrd='' logf='' vcpus=2 cpus='' mem=2048 tmo=180 extra='' xen_extra=''
-accel=tcg
+accel=tcg xen='' tsc=invariant icount=0
 # domu-* modes: the dom0 root image (dom0fs.sh), dom0's and the domU's memory, and the
 # domU network (dom0's xenbr0 is DOMU_PEER/24).
 DOM0_IMG=$CACHE/dom0/rootfs.ext4
@@ -53,6 +64,9 @@ while [ $# -gt 0 ]; do
 	--append-extra) extra=$2 ;;
 	--xen-extra) xen_extra=$2 ;;
 	--accel) accel=$2 ;;
+	--xen) xen=$2 ;;
+	--tsc) tsc=$2 ;;
+	--icount) icount=1 && shift && continue ;;
 	-h | --help) usage ;;
 	*) die "unknown argument $1" ;;
 	esac
@@ -76,27 +90,45 @@ smp=$cpus
 case $accel in tcg | tcg,thread=single | tcg,thread=multi) ;; *) die "--accel: tcg, tcg,thread=single or tcg,thread=multi" ;; esac
 qemu=(qemu-system-x86_64 -machine q35 -accel "$accel" -m "$mem" -smp "$smp"
 	-nographic -no-reboot -nic none)
+[ "$icount" = 1 ] && qemu+=(-icount shift=0,sleep=off)
+[ -n "$xen" ] || case $mode in pvh | domu-pvhvm) xen=4.20 ;; *) xen=4.17 ;; esac
+case $xen in 4.17 | 4.20) ;; *) die "--xen: 4.17 or 4.20" ;; esac
+xen_bin=$(xen_elf "$xen")
+# The CPU: qemu64 (-cpu max kills a PV dom0 at its first instructions); SVM and nested
+# paging where Xen runs an HVM-type guest (a PVH dom0, an HVM domU). TCG has no
+# invariant TSC to offer and drops "invtsc" unless forced (x-force-features): its TSC is
+# the host's, which is invariant. With it, Xen marks the TSC reliable
+# (X86_FEATURE_TSC_RELIABLE) and gives guests the native TSC (tsc_set_info()).
+cpu_model() { # HVM(0|1)
+	local c=qemu64
+	[ "$1" = 1 ] && c+=,+svm,+npt
+	case $tsc in
+	invariant) c+=,+invtsc,x-force-features=on ;;
+	plain) ;;
+	*) die "--tsc: invariant or plain" ;;
+	esac
+	echo "$c"
+}
 case "$mode" in
 pv | pvh)
-	[ -f "$XEN_ELF" ] || die "$XEN_ELF missing: run scripts/lab/setup.sh"
+	[ -f "$xen_bin" ] || die "$xen_bin missing: run scripts/lab/setup.sh"
 	xen_args="console=com1 com1=115200 dom0_mem=$((mem / 2))M dom0_max_vcpus=$vcpus"
 	xen_args+=" loglvl=all guest_loglvl=all noreboot"
 	kargs="console=hvc0 earlyprintk=xen loglevel=6 pvtrace.expect=xen-$mode pvtrace.initial=1 $extra"
 	if [ "$mode" = pvh ]; then
 		# PVH dom0 needs SVM+NPT and an IOMMU, or Xen panics (see shared/lab.md).
-		qemu+=(-cpu 'qemu64,+svm,+npt' -device amd-iommu)
+		qemu+=(-cpu "$(cpu_model 1)" -device amd-iommu)
 		xen_args+=" dom0=pvh iommu=1"
 	else
-		# -cpu max kills a PV dom0 at its first instructions.
-		qemu+=(-cpu qemu64)
+		qemu+=(-cpu "$(cpu_model 0)")
 	fi
 	case "$vmlinuz$initrd" in *,* | *' '*) die "paths with commas or spaces cannot go into a multiboot module list" ;; esac
 	# Multiboot modules: "file args,file"; a comma inside args is escaped by doubling it.
-	qemu+=(-kernel "$XEN_ELF" -append "$xen_args $xen_extra"
+	qemu+=(-kernel "$xen_bin" -append "$xen_args $xen_extra"
 		-initrd "$vmlinuz ${kargs//,/,,},$initrd")
 	;;
 domu-pv | domu-pvhvm)
-	[ -f "$XEN_ELF" ] || die "$XEN_ELF missing: run scripts/lab/setup.sh"
+	[ -f "$xen_bin" ] || die "$xen_bin missing: run scripts/lab/setup.sh"
 	domu_type=${mode#domu-}
 	# The domU's console is its PV console (hvc0) in both types: dom0/run.sh attaches
 	# that one (an HVM domU's emulated serial port costs a VM exit per byte).
@@ -107,6 +139,11 @@ domu-pv | domu-pvhvm)
 		DOM0_IMG=$CACHE/dom0/rootfs-hvm.ext4
 		;;
 	esac
+	# The toolstack must match the hypervisor: Xen 4.20's comes from trixie.
+	if [ "$xen" = 4.20 ]; then
+		DOM0_IMG=${DOM0_IMG%.ext4}-4.20.ext4
+		build="$build --xen 4.20"
+	fi
 	[ -s "$DOM0_IMG" ] || die "$DOM0_IMG missing: run scripts/lab/$build"
 	# The domU's settings, read by dom0/run.sh; its kernel args end with --append-extra.
 	d0dir=$(mktemp -d)
@@ -123,16 +160,16 @@ domu-pv | domu-pvhvm)
 	xen_args="console=com1 com1=115200 dom0_mem=${DOM0_MEM}M,max:${DOM0_MEM}M dom0_max_vcpus=1"
 	xen_args+=" loglvl=all guest_loglvl=all noreboot"
 	kargs="console=hvc0 earlyprintk=xen loglevel=6"
-	if [ "$domu_type" = pvhvm ]; then qemu+=(-cpu 'qemu64,+svm,+npt'); else qemu+=(-cpu qemu64); fi
+	if [ "$domu_type" = pvhvm ]; then qemu+=(-cpu "$(cpu_model 1)"); else qemu+=(-cpu "$(cpu_model 0)"); fi
 	case "$vmlinuz$dom0_initrd" in *,* | *' '*) die "paths with commas or spaces cannot go into a multiboot module list" ;; esac
 	# snapshot=on: dom0's writes go to a temporary overlay, the cached image stays as is.
-	qemu+=(-kernel "$XEN_ELF" -append "$xen_args $xen_extra"
+	qemu+=(-kernel "$xen_bin" -append "$xen_args $xen_extra"
 		-initrd "$vmlinuz $kargs,$dom0_initrd"
 		-drive "file=$DOM0_IMG,format=raw,if=virtio,snapshot=on")
 	;;
 native)
 	# panic=-1: reboot at once on panic, which -no-reboot turns into QEMU exiting.
-	qemu+=(-cpu qemu64 -kernel "$vmlinuz" -initrd "$initrd"
+	qemu+=(-cpu "$(cpu_model 0)" -kernel "$vmlinuz" -initrd "$initrd"
 		-append "console=ttyS0 loglevel=6 panic=-1 pvtrace.expect=none pvtrace.initial=0 $extra")
 	;;
 *) die "--mode must be pv, pvh, native, domu-pv or domu-pvhvm" ;;
@@ -140,7 +177,7 @@ esac
 
 mkdir -p "$(dirname "$logf")"
 : >"$logf"
-log "boot $kver $mode vcpus=$vcpus cpus=$cpus mem=${mem}M timeout=${tmo}s -> $logf"
+log "boot $kver $mode xen=$xen tsc=$tsc vcpus=$vcpus cpus=$cpus mem=${mem}M timeout=${tmo}s -> $logf"
 start=$SECONDS
 # timeout(1) is the backstop: even if this script dies, QEMU dies after $tmo + 10 s.
 timeout --kill-after=10 "$tmo" "${qemu[@]}" </dev/null >>"$logf" 2>&1 &

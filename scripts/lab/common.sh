@@ -15,7 +15,6 @@ CACHE=${PVTRACE_CACHE:-/var/cache/pvtrace-lab}
 BUILD=${PVTRACE_BUILD:-$REPO/build}
 # Everything from the .debs is unpacked here, never installed on the host.
 ROOTFS=$CACHE/root
-XEN_ELF=$CACHE/xen
 BUSYBOX=$ROOTFS/bin/busybox
 # promtool, unpacked from Debian's prometheus package by setup.sh (not installed: the
 # package would start a Prometheus server on the host).
@@ -45,4 +44,6 @@ resolve_kver() {
 kver_short() { echo "$1" | awk -F'[.+-]' '{ print $1 "." $2 }'; }
 
 kdir_of() { echo "$ROOTFS/usr/src/linux-headers-$1"; }
+# The hypervisor, as QEMU's multiboot loader wants it (setup.sh): 4.17 or 4.20.
+xen_elf() { echo "$CACHE/xen-$1"; }
 vmlinuz_of() { echo "$ROOTFS/boot/vmlinuz-$1"; }

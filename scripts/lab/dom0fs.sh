@@ -5,9 +5,11 @@
 # The image holds no kernel, module or pvtrace file: boot-domu.sh brings those per run,
 # so the image does not depend on the checkout or the kernel versions and is rebuilt
 # only when the package list below (or PVTRACE_DEBIAN_MIRROR) changes.
-# Usage: dom0fs.sh [--hvm] [--force]   (as root; prints the image's path)
+# Usage: dom0fs.sh [--hvm] [--xen 4.17|4.20] [--force]   (as root; prints the image's path)
 #   --hvm: a second image, rootfs-hvm.ext4, that also has the device model an HVM domU
 #          needs (qemu-system-xen, seabios): for boot.sh --mode domu-pvhvm only.
+#   --xen 4.20: Debian trixie with its Xen 4.20 toolstack instead (rootfs[-hvm]-4.20.ext4),
+#          for boot.sh --xen 4.20: the toolstack must match the hypervisor.
 # Env: PVTRACE_CACHE; PVTRACE_DEBIAN_MIRROR (default http://deb.debian.org).
 # shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -18,9 +20,12 @@
 DOM0_PKGS=(xen-utils-4.17 xenstore-utils busybox iproute2 kmod util-linux procps bash)
 MIRROR=${PVTRACE_DEBIAN_MIRROR:-http://deb.debian.org}
 # Same suites as the hypervisor setup.sh unpacks (bookworm-security carries the newest
-# 4.17), so that toolstack and hypervisor match.
+# 4.17, trixie's suites 4.20), so that toolstack and hypervisor match.
+SUITE=bookworm
 SOURCES=("deb $MIRROR/debian bookworm main" "deb $MIRROR/debian bookworm-updates main"
 	"deb $MIRROR/debian-security bookworm-security main")
+TRIXIE_SOURCES=("deb $MIRROR/debian trixie main" "deb $MIRROR/debian trixie-updates main"
+	"deb $MIRROR/debian-security trixie-security main")
 # Not needed at run time: deleted from the tree before mkfs, to keep the image small.
 # (Deleted afterwards, not dpkg path-exclude'd: dpkg then fails on nested directories,
 # e.g. "error creating directory './usr/share/man/fi/man1'".)
@@ -33,7 +38,7 @@ DOM0_DIR=$CACHE/dom0
 IMG=$DOM0_DIR/rootfs.ext4
 
 # What the image is made of; a different key rebuilds it.
-image_key() { printf '%s\n' v1 "${DOM0_PKGS[*]}" "${SOURCES[*]}" "${PRUNE[*]}"; }
+image_key() { printf '%s\n' v1 "$SUITE" "${DOM0_PKGS[*]}" "${SOURCES[*]}" "${PRUNE[*]}"; }
 
 build() {
 	local tree=$DOM0_DIR/tree.$$ p size_mb
@@ -50,7 +55,7 @@ build() {
 		echo "${DOM0_PKGS[*]}"
 	)" \
 		--aptopt='Acquire::Retries "3"' \
-		bookworm "$tree" "${SOURCES[@]}" >&2 </dev/null ||
+		"$SUITE" "$tree" "${SOURCES[@]}" >&2 </dev/null ||
 		die "mmdebstrap failed (network? mirror $MIRROR)"
 	[ -x "$tree/usr/sbin/xl" ] || die "no /usr/sbin/xl in the dom0 tree"
 	# Fill-in done at build time so that the per-run script has less to do.
@@ -70,15 +75,26 @@ build() {
 }
 
 main() {
-	local force=0
+	local force=0 xen=4.17
 	while [ $# -gt 0 ]; do
 		case "$1" in
 		--hvm) DOM0_PKGS+=("${HVM_PKGS[@]}") IMG=$DOM0_DIR/rootfs-hvm.ext4 ;;
+		--xen) xen=${2:-} && shift ;;
 		--force) force=1 ;;
-		*) die "usage: $0 [--hvm] [--force]" ;;
+		*) die "usage: $0 [--hvm] [--xen 4.17|4.20] [--force]" ;;
 		esac
 		shift
 	done
+	case $xen in
+	4.17) ;;
+	4.20)
+		SUITE=trixie
+		SOURCES=("${TRIXIE_SOURCES[@]}")
+		DOM0_PKGS=("${DOM0_PKGS[@]/xen-utils-4.17/xen-utils-4.20}")
+		IMG=${IMG%.ext4}-4.20.ext4
+		;;
+	*) die "--xen: 4.17 or 4.20" ;;
+	esac
 	STAMP=${IMG%.ext4}.stamp
 	[ "$(id -u)" = 0 ] || die "dom0fs.sh must run as root (mmdebstrap, file ownership)"
 	if [ "$force" = 0 ] && [ -s "$IMG" ] && [ "$(cat "$STAMP" 2>/dev/null)" = "$(image_key)" ]; then

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Prepare the lab on a Debian 12 host (as root): host tools via apt, and the guest
-# kernels, their headers, Xen and a static busybox unpacked into $CACHE/root.
+# Prepare the lab on a Debian 12 host (as root): host tools via apt (QEMU >= 8.1 from
+# bookworm-backports, pinned to QEMU alone), and the guest kernels, their headers, Xen
+# 4.17 (bookworm) and 4.20 (trixie) and a static busybox unpacked into $CACHE/root.
 # Idempotent and fast once done. Usage: setup.sh [--check]
 #   --check   also build a trivial module against both kernels' headers.
 # Env: PVTRACE_CACHE, PVTRACE_K61, PVTRACE_K612 (pin kernel releases, e.g. 6.1.0-56-amd64).
@@ -12,8 +13,18 @@ export DEBIAN_FRONTEND=noninteractive
 # gives pahole for 6.12's module BTF; gcc + libc6-dev give `cc` and a static libc for the
 # in-guest helper (selftests/guest/Makefile) and the unit tests.
 # mmdebstrap and e2fsprogs (mkfs.ext4 -d): the domU lab's dom0 root image (dom0fs.sh).
-HOST_PKGS=(qemu-system-x86 cpio gzip gcc-12 gcc libc6-dev make libelf-dev bc dwarves sparse
+HOST_PKGS=(cpio gzip gcc-12 gcc libc6-dev make libelf-dev bc dwarves sparse
 	xz-utils kmod mmdebstrap e2fsprogs)
+
+# QEMU: 7.2 (bookworm) runs stale translations after runtime text patching under
+# multi-threaded TCG (fixed in 8.1 by deba78709ae8, "accel/tcg: Always lock pages before
+# translation"; Documentation/lab-textpoke.rst). bookworm-backports has 10.0: an apt
+# source for it, and a pin that takes only QEMU and what it needs from there.
+QEMU_PKGS=(qemu-system-x86 qemu-system-common qemu-system-data seabios)
+QEMU_MIN=8.1
+BACKPORTS_LIST=/etc/apt/sources.list.d/pvtrace-backports.sources
+BACKPORTS_PIN=/etc/apt/preferences.d/pvtrace-qemu
+MIRROR=${PVTRACE_DEBIAN_MIRROR:-http://deb.debian.org}
 
 # apt-get update only when neither our stamp nor the lists are younger than an hour (apt
 # may date a list by the server's Last-Modified, hence our own stamp); a failed lookup
@@ -50,9 +61,61 @@ install_host_tools() {
 		"${missing[@]}" </dev/null >&2
 }
 
+qemu_version() { qemu-system-x86_64 --version 2>/dev/null | sed -n '1s/.*version \([0-9][0-9.]*\).*/\1/p'; }
+
+# QEMU >= QEMU_MIN, from bookworm-backports; stops with one line if that fails.
+install_qemu() {
+	local v
+	v=$(qemu_version)
+	if [ -n "$v" ] && [ "$(printf '%s\n' "$QEMU_MIN" "$v" | sort -V | head -n 1)" = "$QEMU_MIN" ]; then
+		return 0
+	fi
+	if [ ! -s "$BACKPORTS_LIST" ]; then
+		log "adding bookworm-backports ($BACKPORTS_LIST), pinned to QEMU ($BACKPORTS_PIN)"
+		printf 'Types: deb\nURIs: %s/debian\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+			"$MIRROR" >"$BACKPORTS_LIST"
+		apt_update
+	fi
+	printf 'Package: %s\nPin: release n=bookworm-backports\nPin-Priority: 990\n' \
+		"${QEMU_PKGS[*]}" >"$BACKPORTS_PIN"
+	log "installing QEMU from bookworm-backports (installed: ${v:-none})"
+	apt_retry apt-get install -y -qq --no-install-recommends \
+		"qemu-system-x86/bookworm-backports" </dev/null >&2 || true
+	v=$(qemu_version)
+	[ -n "$v" ] && [ "$(printf '%s\n' "$QEMU_MIN" "$v" | sort -V | head -n 1)" = "$QEMU_MIN" ] ||
+		die "the lab needs qemu-system-x86_64 >= $QEMU_MIN (bookworm-backports); found ${v:-none}"
+	log "QEMU $v"
+}
+
+# Suites the host does not run (trixie for Xen 4.20), each through a private apt
+# configuration under $CACHE/apt/SUITE: package lookups and downloads only, never an
+# install on the host. suite_apt SUITE sets APT_O to its options ("" for the host's).
+declare -A SUITE_SOURCES=(
+	[trixie]="deb $MIRROR/debian trixie main|deb $MIRROR/debian trixie-updates main|deb $MIRROR/debian-security trixie-security main"
+)
+APT_O=()
+suite_apt() {
+	local suite=$1 d lists
+	APT_O=()
+	[ "$suite" = host ] && return 0
+	[ -n "${SUITE_SOURCES[$suite]:-}" ] || die "no apt sources for suite $suite"
+	d=$CACHE/apt/$suite
+	mkdir -p "$d/lists/partial" "$d/cache/archives/partial" "$d/etc/sources.list.d" "$d/etc/preferences.d"
+	printf '%s\n' "${SUITE_SOURCES[$suite]}" | tr '|' '\n' >"$d/etc/sources.list"
+	APT_O=(-o "Dir::Etc::SourceList=$d/etc/sources.list" -o "Dir::Etc::SourceParts=$d/etc/sources.list.d"
+		-o "Dir::Etc::Preferences=$d/etc/preferences" -o "Dir::Etc::PreferencesParts=$d/etc/preferences.d"
+		-o "Dir::State::Lists=$d/lists" -o "Dir::Cache=$d/cache"
+		-o "Acquire::Check-Valid-Until=false" -o "APT::Sandbox::User=root")
+	# Lists refreshed when older than a day (or missing).
+	if [ -z "$(find "$d/lists" -maxdepth 1 -name '*Packages*' -mmin -1440 2>/dev/null | head -n 1)" ]; then
+		log "apt-get update ($suite)"
+		apt-get "${APT_O[@]}" update -qq >&2 || die "apt-get update for $suite failed"
+	fi
+}
+
 # True if apt has a real (non-virtual) package of that name. (No `grep -q` on a pipe:
 # its early exit would SIGPIPE apt-cache, and pipefail would turn that into "false".)
-have_pkg() { [ "$(apt-cache show --no-all-versions "$1" 2>/dev/null | grep -c '^Package:')" -gt 0 ]; }
+have_pkg() { [ "$(apt-cache "${APT_O[@]}" show --no-all-versions "$1" 2>/dev/null | grep -c '^Package:')" -gt 0 ]; }
 
 # Newest release matching the ERE $1 whose headers AND -unsigned image both exist.
 newest_kernel() {
@@ -62,7 +125,7 @@ newest_kernel() {
 			echo "$v"
 			return 0
 		fi
-	done < <(apt-cache pkgnames linux-headers- | sed -nE "s/^linux-headers-($re)\$/\\1/p" | sort -Vr)
+	done < <(apt-cache "${APT_O[@]}" pkgnames linux-headers- | sed -nE "s/^linux-headers-($re)\$/\\1/p" | sort -Vr)
 	return 1
 }
 
@@ -76,7 +139,7 @@ resolve_kernels() {
 # First value of a field in `apt-cache show` output, e.g. pkg_field busybox-static Version.
 # awk reads all its input: a reader that quits early would SIGPIPE apt-cache.
 first_field() { awk -v f="$1: " 'index($0, f) == 1 && !n { print substr($0, length(f) + 1); n = 1 }'; }
-pkg_field() { apt-cache show --no-all-versions "$1" 2>/dev/null | first_field "$2"; }
+pkg_field() { apt-cache "${APT_O[@]}" show --no-all-versions "$1" 2>/dev/null | first_field "$2"; }
 
 # Print "name=version" for the dependencies of headers package $1 that we need: the
 # -common headers and the linux-kbuild package. An "(= ver)" constraint pins the version.
@@ -94,13 +157,13 @@ fetch_deb() {
 	local spec=$1 name=${1%%=*} ver arch file
 	if [ "$spec" != "$name" ]; then ver=${spec#*=}; else ver=$(pkg_field "$name" Version); fi
 	[ -n "$ver" ] || return 1
-	arch=$(apt-cache show "$name=$ver" 2>/dev/null | first_field Architecture)
+	arch=$(apt-cache "${APT_O[@]}" show "$name=$ver" 2>/dev/null | first_field Architecture)
 	[ -n "$arch" ] || return 1
 	file=$CACHE/debs/${name}_${ver//:/%3a}_${arch}.deb
 	if [ ! -s "$file" ]; then
 		log "downloading $name=$ver"
 		# Sandbox user root: the cache dir is root-only, so _apt could not write there.
-		(cd "$CACHE/debs" && apt-get -qq -o APT::Sandbox::User=root download "$name=$ver" >&2) || return 1
+		(cd "$CACHE/debs" && apt-get "${APT_O[@]}" -qq -o APT::Sandbox::User=root download "$name=$ver" >&2) || return 1
 		[ -s "$file" ] || return 1
 	fi
 	echo "$file"
@@ -145,14 +208,24 @@ prepare_kernel() {
 	[ -s "$(vmlinuz_of "$v")" ] || die "$(vmlinuz_of "$v") missing"
 }
 
-prepare_xen_busybox() {
-	get_pkg xen-hypervisor-4.17-amd64
-	get_pkg busybox-static
-	# QEMU's multiboot loader wants the plain ELF, not the .gz Debian ships.
-	local gz=$ROOTFS/boot/xen-4.17-amd64.gz
-	if [ ! -s "$XEN_ELF" ] || [ "$gz" -nt "$XEN_ELF" ]; then
-		gunzip -c "$gz" >"$XEN_ELF.tmp" && mv "$XEN_ELF.tmp" "$XEN_ELF"
+# Xen VERSION from SUITE: the hypervisor binary is all a dom0 row needs. QEMU's multiboot
+# loader wants the plain ELF, not the .gz Debian ships.
+prepare_xen() {
+	local ver=$1 suite=$2 gz elf
+	elf=$(xen_elf "$ver")
+	suite_apt "$suite"
+	get_pkg "xen-hypervisor-$ver-amd64"
+	suite_apt host
+	gz=$ROOTFS/boot/xen-$ver-amd64.gz
+	if [ ! -s "$elf" ] || [ "$gz" -nt "$elf" ]; then
+		gunzip -c "$gz" >"$elf.tmp" && mv "$elf.tmp" "$elf"
 	fi
+}
+
+prepare_xen_busybox() {
+	prepare_xen 4.17 host
+	prepare_xen 4.20 trixie
+	get_pkg busybox-static
 	[ -x "$BUSYBOX" ] || die "$BUSYBOX missing"
 }
 
@@ -192,7 +265,7 @@ already_done() {
 	[ "${PINS:-}" = "${PVTRACE_K61:-}/${PVTRACE_K612:-}" ] || return 1
 	[ -f "$(kdir_of "$K61")/Makefile" ] && [ -f "$(kdir_of "$K612")/Makefile" ] &&
 		[ -s "$(vmlinuz_of "$K61")" ] && [ -s "$(vmlinuz_of "$K612")" ] &&
-		[ -s "$XEN_ELF" ] && [ -x "$BUSYBOX" ]
+		[ -s "$(xen_elf 4.17)" ] && [ -s "$(xen_elf 4.20)" ] && [ -x "$BUSYBOX" ]
 }
 
 main() {
@@ -202,11 +275,14 @@ main() {
 	mkdir -p "$CACHE/debs" "$ROOTFS"
 	apt_update_if_stale
 	install_host_tools
+	install_qemu
 	prepare_node_exporter
-	# The domU lab's dom0 root images, for PV and for HVM domUs: built once, then a
-	# stamp check (dom0fs.sh).
+	# The domU lab's dom0 root images: for PV domUs with bookworm's Xen 4.17 toolstack,
+	# for HVM domUs with trixie's 4.20 (under QEMU >= 8 an HVM domU of 4.17's toolstack
+	# dies in its firmware: Documentation/lab-domu.rst). Built once, then a stamp check
+	# (dom0fs.sh).
 	"$LAB_DIR/dom0fs.sh" >/dev/null
-	"$LAB_DIR/dom0fs.sh" --hvm >/dev/null
+	"$LAB_DIR/dom0fs.sh" --hvm --xen 4.20 >/dev/null
 	if already_done; then
 		[ "$check" = 1 ] && check_build
 		printf 'K61=%s\nK612=%s\n' "$K61" "$K612"

@@ -112,7 +112,7 @@ if [ "$DOMU_TYPE" = pvhvm ]; then
 			dm=$(pgrep -f qemu-system-i386 | head -n 1)
 			say "hvm-monitor $(since): domU cpu $(xl list pvtrace-domu 2>/dev/null | awk 'NR == 2 { print $6 }')s," \
 				"device model cpu $(ps -o times= -p "${dm:-1}" | tr -d ' ')s," \
-				"$(/usr/lib/xen-4.17/bin/xen-hvmctx "$id" 2>&1 | grep -oE '(rip|cr0|cr3) [0-9a-fx]+' | head -n 3 | tr '\n' ' ')"
+				"$(/usr/lib/xen-*/bin/xen-hvmctx "$id" 2>&1 | grep -oE '(rip|cr0|cr3) [0-9a-fx]+' | head -n 3 | tr '\n' ' ')"
 		done
 	) &
 fi
@@ -153,6 +153,7 @@ while xl domid pvtrace-domu >/dev/null 2>&1; do
 	sleep 1
 done
 [ "$rc" = 0 ] || fail "xl create -c exited with rc=$rc (see the xl: lines above)"
+grep -q '^##PVTRACE-DONE' "$con" || fail "the domU is gone before its last marker"
 [ -s "$LOGS/hvm-monitor.log" ] && cat "$LOGS/hvm-monitor.log"
 say "domU gone after $(($(date +%s) - tc))s; dom0 up $(since); powering off"
 bye
