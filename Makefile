@@ -7,6 +7,7 @@
 #   make demo            boot the Xen lab, load pvtrace, show what it sees
 #   make bench           the benchmarks (scripts/bench.sh), in the lab
 #   make test            every test layer; last line "N passed, N failed"
+#   make test-full       the same with every row of the lab matrix
 #   make unit            userspace unit tests (ASan + UBSan)
 #   make style           checkpatch --strict on every source file
 #   make sparse          sparse (C=2) over the module
@@ -64,6 +65,9 @@ style:
 test:
 	scripts/test.sh
 
+test-full:
+	PVTRACE_MATRIX_ARGS=--full scripts/test.sh
+
 # The version the module reports; the lab's builds use it too.
 version:
 	@echo $(VERSION)
@@ -74,4 +78,5 @@ demo:
 bench:
 	scripts/bench.sh
 
-.PHONY: dkms-source all module sparse clean install dkms-install unit style test demo bench version
+.PHONY: dkms-source all module sparse clean install dkms-install unit style test test-full demo \
+	bench version

@@ -8,9 +8,7 @@
 # shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-# 6.1 PV: a PV guest shows multicalls too, and loading pvtrace patches
-# kernel text, which QEMU 7.2 gets wrong on 6.12 with several vCPUs
-# (Documentation/lab-textpoke.rst).
+# 6.1 PV: a PV guest shows multicalls too.
 kernel=${PVTRACE_DEMO_KERNEL:-K61}
 mode=${PVTRACE_DEMO_MODE:-pv}
 vcpus=${PVTRACE_DEMO_VCPUS:-2}
