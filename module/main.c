@@ -101,11 +101,14 @@ static int __init pvtrace_init(void)
 	ret = pvtrace_clock_init();
 	if (ret)
 		return ret;
+	ret = pvtrace_sync_init();
+	if (ret)
+		goto out_clock;
 
 	if (selftest) {
 		ret = pvtrace_selftest_run();
 		if (ret)
-			goto out_clock;
+			goto out_sync;
 	}
 
 	ret = pvtrace_recorder_init();
@@ -128,6 +131,8 @@ out_recorder:
 	pvtrace_recorder_exit();
 out_selftest:
 	pvtrace_selftest_exit();
+out_sync:
+	pvtrace_sync_exit();
 out_clock:
 	pvtrace_clock_exit();
 	return ret;
@@ -139,6 +144,7 @@ static void __exit pvtrace_exit(void)
 	hooks_exit();
 	pvtrace_recorder_exit();
 	pvtrace_selftest_exit();
+	pvtrace_sync_exit();
 	pvtrace_clock_exit();
 	pr_info("unloaded\n");
 }

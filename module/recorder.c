@@ -8,16 +8,17 @@
  * Writers never wait for anything: the control side makes that safe by
  * ordering. Starting: the buffers are allocated and emptied while no
  * CPU records, and only then does each CPU's type mask open. Stopping:
- * the type masks close, then synchronize_rcu_tasks_rude() waits until
- * every CPU has passed through the scheduler, so that no writer (they run
- * with preemption disabled, in NMI or idle included) is still inside a
- * record. A buffer is freed or emptied only after that.
+ * the type masks close, then pvtrace_sync_cpus() waits until every CPU
+ * has passed through the scheduler, so that no writer (they run with
+ * preemption disabled, in NMI or idle included) is still inside a record.
+ * A buffer is freed or emptied only after that.
  *
  * Readers of recorder/trace take a snapshot of the complete records,
  * sorted by time; a new recording cannot start while one is open (EBUSY).
  */
 #include <linux/cpumask.h>
 #include <linux/ktime.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
@@ -118,7 +119,7 @@ static void stop_locked(void)
 	stop_ns = pvtrace_clock_sync();
 	pvtrace_hcall_set_recording(false);
 	/* No writer is inside a record past this point. */
-	synchronize_rcu_tasks_rude();
+	pvtrace_sync_cpus();
 	state = PVTRACE_REC_STOPPED;
 }
 

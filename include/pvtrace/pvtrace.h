@@ -66,6 +66,11 @@ bool pvtrace_upcall_port_name(u32 port, char *name, size_t len);
 /* Write the active hooks' names, comma-separated, or "none". */
 void pvtrace_seq_hooks(struct seq_file *m);
 
+/* module/sync.c: every online CPU passes through the scheduler. */
+int pvtrace_sync_init(void);
+void pvtrace_sync_exit(void);
+void pvtrace_sync_cpus(void);
+
 /* module/selftest.c: the core's self-test, run at load with selftest=1. */
 struct pvtrace_selftest_block {
 	struct pvtrace_sync sync;
