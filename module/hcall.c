@@ -12,10 +12,13 @@
  * against the exported trampoline before anything is patched.
  *
  * Removal: retarget back, then wait until no CPU can be inside the stub:
- * synchronize_rcu_tasks_rude() for non-preemptible callers (idle, NMI,
- * interrupts off), synchronize_rcu_tasks() for preempted ones, and the
- * in-flight count for anything still inside a long hypercall. This is the
- * order ftrace uses before freeing a trampoline.
+ * every CPU passes through the scheduler (pvtrace_sync_cpus(): callers
+ * that cannot be preempted, in idle, NMI or with interrupts off, have
+ * left; an idle vCPU blocked in a hypercall is woken), then
+ * synchronize_rcu_tasks() for tasks preempted inside, then the in-flight
+ * count for calls still inside a long hypercall, then every CPU through
+ * the scheduler once more, for the stub's last instruction after the
+ * count. ftrace frees a trampoline in the same order.
  */
 #include <linux/cpumask.h>
 #include <linux/delay.h>
@@ -38,8 +41,13 @@
 #include <pvtrace/pvtrace.h>
 #include <pvtrace/hcall.h>
 
-/* The original target; read by the stub. */
-void *pvtrace_hcall_orig;
+/* The original target. */
+static void *pvtrace_hcall_orig;
+/*
+ * How the stub calls it: a static call of the module's own, so that each
+ * of the stub's calls is a direct branch to the target (module/hcall_stub.S).
+ */
+DEFINE_STATIC_CALL_NULL(pvtrace_hcall_orig_call, xen_hypercall_func);
 /* set_segment_base(SEGBASE_GS_KERNEL) calls, passed through by the stub. */
 u64 pvtrace_hcall_gsbase_calls;
 
@@ -73,7 +81,7 @@ static noinline long hcall_anchor(void)
 /* Where the exported trampoline jumps: the static call's current target. */
 static void *tramp_target(void)
 {
-	const u8 *p = (const u8 *)STATIC_CALL_TRAMP_ADDR(xen_hypercall);
+	const u8 *p = pvtrace_xen_hypercall_tramp();
 
 	if (p[0] != 0xe9)	/* jmp rel32 */
 		return NULL;
@@ -139,11 +147,12 @@ static void uninstall(void)
 	pvtrace_hcall_mc_unregister();
 	if (READ_ONCE(hcall_key->func) != pvtrace_hcall_stub)
 		pr_warn("hypercalls: xen_hypercall was retargeted by someone else; restoring anyway\n");
-	__static_call_update(hcall_key, STATIC_CALL_TRAMP_ADDR(xen_hypercall),
+	__static_call_update(hcall_key, pvtrace_xen_hypercall_tramp(),
 			     pvtrace_hcall_orig);
-	synchronize_rcu_tasks_rude();
+	pvtrace_sync_cpus();
 	synchronize_rcu_tasks();
 	wait_inflight();
+	pvtrace_sync_cpus();
 	installed = false;
 }
 
@@ -164,7 +173,9 @@ static int install(void)
 		return ret;
 	}
 	pvtrace_hcall_orig = READ_ONCE(hcall_key->func);
-	__static_call_update(hcall_key, STATIC_CALL_TRAMP_ADDR(xen_hypercall),
+	static_call_update(pvtrace_hcall_orig_call,
+			   (void (*)(void))pvtrace_hcall_orig);
+	__static_call_update(hcall_key, pvtrace_xen_hypercall_tramp(),
 			     pvtrace_hcall_stub);
 	installed = true;
 
@@ -290,6 +301,10 @@ static int hcall_init(void)
 		return -ENODEV;
 	if (!tsc_khz) {
 		pr_err("hypercalls: no TSC frequency; cannot time hypercalls\n");
+		return -ENODEV;
+	}
+	if (!PVTRACE_HCALL_HOOKABLE) {
+		pr_err("hypercalls: this kernel has no xen_hypercall static call (it predates the XSA-466 fix): hypercalls are not counted\n");
 		return -ENODEV;
 	}
 	hcall_key = find_key();

@@ -210,5 +210,4 @@ noinstr void pvtrace_hcall_exit(unsigned int nr, long ret, u64 t0,
 		pvtrace_rec_hcall(slot, nr, t0 & ~1ULL, ns, ret, a1, caller);
 	if (unlikely(nr == __HYPERVISOR_multicall))
 		account_multicall(a1, a2);
-	this_cpu_dec(pvtrace_hcall_inflight);
 }

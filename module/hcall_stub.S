@@ -9,14 +9,21 @@
  *   the callee-saved registers. The argument registers and flags are dead
  *   after the call (outputs or clobbers in asm/xen/hypercall.h).
  *
+ * The original target is reached through pvtrace's own static call,
+ * pvtrace_hcall_orig_call: its call sites here are direct calls (patched
+ * at install to the target itself), so there is no indirect branch, no
+ * retpoline, and no need for an ENDBR at the target, which
+ * xen_hypercall_{pv,amd,intel} do not have from 6.15 ("x86/cfi: Clean up
+ * linkage").
+ *
  * Common path, pvtrace_hcall_flags == 0 (count only, no extras): the
  * stub alone. It keeps the number and first two arguments on its stack,
- * makes the call through the original target, looks the slot up in
- * pvtrace_hcall_slotmap and increments this CPU's untimed counter of the
- * slot: one CPU-local read-modify-write, so a nested call (an NMI) loses
- * nothing and a reader needs no write bracket for it. After the call the
- * argument registers are dead: they are the scratch registers. Errors,
- * numbers >= 64, mmuext_op and multicall go to pvtrace_hcall_exit().
+ * makes the call, looks the slot up in pvtrace_hcall_slotmap and
+ * increments this CPU's untimed counter of the slot: one CPU-local
+ * read-modify-write, so a nested call (an NMI) loses nothing and a reader
+ * needs no write bracket for it. After the call the argument registers
+ * are dead: they are the scratch registers. Errors, numbers >= 64,
+ * mmuext_op and multicall go to pvtrace_hcall_exit().
  *
  * Otherwise (timing, callers or redundancy on): the entry timestamp is
  * read here (or by pvtrace_hcall_enter() when the redundancy check needs
@@ -25,24 +32,31 @@
  * nest (an NMI inside a long hypercall) and a preemptible call (privcmd)
  * may migrate.
  *
- * Both paths count the call in flight (pvtrace_hcall_inflight) from
- * before the call to after the last access to module data.
+ * Every path that returns here counts the call in flight
+ * (pvtrace_hcall_inflight): incremented before the call, decremented as
+ * the last instruction before RET. Unloading waits for the count to read
+ * zero and then for every CPU to pass through the scheduler
+ * (module/hcall.c), so no CPU is left in this text.
  *
  * Two calls are passed straight to the original target by a tail jump,
  * leaving no return address into this module and touching no per-CPU
- * data; both take at most three arguments, so %r10 (argument 4) is free
- * to hold the target:
+ * data but a counter; both take at most three arguments:
  * - VCPUOP_down does not return while the vCPU is offline;
  * - set_segment_base(SEGBASE_GS_KERNEL) is how a PV kernel restores its
  *   GS base, so during it the per-CPU base may be invalid: 6.1's
  *   load_percpu_segment() loads %gs with 0 (clearing the base) just
  *   before, when a CPU comes online. It is counted in one global counter.
+ * Before their jump they run a few instructions of this text, as every
+ * call does before its increment: with preemption off, the wait for every
+ * CPU to pass through the scheduler covers them, and a preempted task
+ * there is waited for by synchronize_rcu_tasks().
  */
 #include <linux/linkage.h>
 #include <asm/percpu.h>
 #include <asm/nospec-branch.h>
 #include <asm/alternative.h>
 #include <asm/cpufeatures.h>
+#include <pvtrace/compat.h>
 
 /* Checked against the Xen headers in hcall.c. */
 #define HYPERVISOR_vcpu_op		24
@@ -69,8 +83,19 @@
 #define S_NR	16
 #define S_RET	32		/* our return address: the call site */
 
+/*
+ * The key of pvtrace_hcall_orig_call (module/hcall.c), named here so that
+ * objtool finds it in this object and records the static call sites below
+ * against it. Otherwise objtool, run on each object before 6.12, records
+ * them against the trampoline, which only the kernel's exported static
+ * calls may be (static_call_add_module(): "Failed to fixup
+ * __raw_static_call() usage"). The kernel names its own keys the same way
+ * (__ADDRESSABLE_xen_hypercall in asm/xen/hypercall.h).
+ */
+	.globl	__SCK__pvtrace_hcall_orig_call
+
 	.pushsection .noinstr.text, "ax"
-SYM_FUNC_START(pvtrace_hcall_stub)
+SYM_TYPED_FUNC_START(pvtrace_hcall_stub)
 	cmpl	$HYPERVISOR_set_segment_base, %eax
 	je	.Lsegbase
 	cmpl	$HYPERVISOR_vcpu_op, %eax
@@ -85,8 +110,7 @@ SYM_FUNC_START(pvtrace_hcall_stub)
 	push	%rax
 	push	%rdi
 	push	%rsi
-	movq	pvtrace_hcall_orig(%rip), %r11
-	CALL_NOSPEC r11
+	call	__SCT__pvtrace_hcall_orig_call
 	mov	S_NR(%rsp), %esi
 	mov	S_A1(%rsp), %rdi
 	test	%rax, %rax
@@ -103,24 +127,22 @@ SYM_FUNC_START(pvtrace_hcall_stub)
 	je	.Lfast_c		/* mmuext_op, multicall */
 	movq	pvtrace_hcall_untimed(%rip), %rdx
 	incq	%gs:(%rdx, %rsi, 8)
-	decq	PER_CPU_VAR(pvtrace_hcall_inflight)
 	add	$24, %rsp
 	pop	%r11
+	decq	PER_CPU_VAR(pvtrace_hcall_inflight)
 	RET
 
 .Lvcpu_op:
 	cmpl	$VCPUOP_down, %edi
 	jne	.Lcall
 	incq	PER_CPU_VAR(pvtrace_hcall_noreturn)
-	movq	pvtrace_hcall_orig(%rip), %r10
-	JMP_NOSPEC r10
+	jmp	__SCT__pvtrace_hcall_orig_call
 
 .Lsegbase:
 	cmpl	$SEGBASE_GS_KERNEL, %edi
 	jne	.Lcall
 	lock incq pvtrace_hcall_gsbase_calls(%rip)	/* rare: no per-CPU */
-	movq	pvtrace_hcall_orig(%rip), %r10
-	JMP_NOSPEC r10
+	jmp	__SCT__pvtrace_hcall_orig_call
 
 .Lfast_c:
 	/* pvtrace_hcall_exit(nr, ret, 0, a1, a2, caller) */
@@ -139,6 +161,7 @@ SYM_FUNC_START(pvtrace_hcall_stub)
 	pop	%rcx
 	add	$24, %rsp
 	pop	%r11
+	decq	PER_CPU_VAR(pvtrace_hcall_inflight)
 	RET
 
 .Lfull:
@@ -166,9 +189,8 @@ SYM_FUNC_START(pvtrace_hcall_stub)
 	mov	F_A3(%rbp), %rdx
 
 .Lhcall:
-	/* the hypercall itself, through the original target */
-	movq	pvtrace_hcall_orig(%rip), %r11
-	CALL_NOSPEC r11
+	/* the hypercall itself */
+	call	__SCT__pvtrace_hcall_orig_call
 
 	/* pvtrace_hcall_exit(nr, ret, t0, a1, a2, caller) */
 	mov	F_NR(%rbp), %edi
@@ -186,6 +208,7 @@ SYM_FUNC_START(pvtrace_hcall_stub)
 	pop	%r9
 	pop	%rcx
 	pop	%rbp
+	decq	PER_CPU_VAR(pvtrace_hcall_inflight)
 	RET
 
 .Luntimed:

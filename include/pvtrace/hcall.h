@@ -249,7 +249,6 @@ struct pvtrace_hcall_outer {
 
 #define PVTRACE_HCALL_CTX	(NMI_MASK | HARDIRQ_MASK | SOFTIRQ_OFFSET)
 
-extern void *pvtrace_hcall_orig;
 extern u64 pvtrace_hcall_gsbase_calls;
 extern struct pvtrace_hcall_cfg pvtrace_hcall_cfg;
 extern u32 pvtrace_hcall_flags;
