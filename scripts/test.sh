@@ -82,6 +82,8 @@ run_check "style: checkpatch --strict" "$repo/scripts/checkpatch.sh"
 echo "== builds"
 for k in "$K61" "$K612"; do
 	run_check "build: $k W=1 warning-free" "$repo/scripts/lab/build-module.sh" "$k"
+	run_check "build: $k noinstr hot path calls only what it may" \
+		"$repo/scripts/noinstr-check.sh" "$build/$k/src"
 	run_check "build: $k sparse (C=2) clean" \
 		env PVTRACE_BUILD="$build/sparse" PVTRACE_MAKE_ARGS="C=2" \
 		"$repo/scripts/lab/build-module.sh" "$k"
