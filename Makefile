@@ -39,7 +39,8 @@ install: module
 	depmod -a $(KVER)
 
 # What DKMS builds from: the module's sources and the name generator Kbuild runs.
-DKMS_FILES := Kbuild Makefile dkms.conf module include debugfs scripts/gen-hcall-names.sh
+DKMS_FILES := Kbuild Makefile dkms.conf module include debugfs scripts/gen-hcall-names.sh \
+	scripts/xen-public-names scripts/gen-compat-probes.sh
 
 # Copy the DKMS source tree to $(DEST) (default /usr/src/pvtrace-<version>).
 dkms-source:

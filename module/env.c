@@ -21,7 +21,7 @@ int pvtrace_env_probe(struct pvtrace_env *env)
 	struct pvtrace_env_facts f = {
 		.xen_pv = xen_pv_domain(),
 		.xen_hvm = xen_hvm_domain(),
-		.xen_pvh = xen_pvh_domain(),
+		.xen_pvh = pvtrace_xen_pvh_domain(),
 		.kvm = hypervisor_is_type(X86_HYPER_KVM),
 		.hypervisor_bit = boot_cpu_has(X86_FEATURE_HYPERVISOR),
 	};

@@ -143,10 +143,14 @@ static struct pvtrace_stats steal_stats;
 static struct workqueue_struct *steal_wq;
 static int steal_hp_state;
 
-/* The kernel's steal counter of @cpu, as /proc/stat shows it, in ns. */
+/*
+ * The kernel's steal counter of @cpu, as /proc/stat shows it, in ns. Read
+ * directly: kcpustat_field() adds nothing to CPUTIME_STEAL on any line,
+ * and its arguments changed in 7.x.
+ */
 static u64 read_generic(unsigned int cpu)
 {
-	return kcpustat_field(&kcpustat_cpu(cpu), CPUTIME_STEAL, cpu);
+	return READ_ONCE(kcpustat_cpu(cpu).cpustat[CPUTIME_STEAL]);
 }
 
 static int read_runstate(unsigned int cpu, struct vcpu_runstate_info *info)
@@ -344,7 +348,7 @@ static void fold_block(void *dst, const void *src)
 /* Does the hypervisor offer KVM steal time? (kvm_para_has_feature() is not exported.) */
 static bool kvm_has_steal_time(void)
 {
-	u32 base = hypervisor_cpuid_base("KVMKVMKVM\0\0\0", 0);
+	u32 base = pvtrace_cpuid_base("KVMKVMKVM\0\0\0", 0);
 
 	return base && (cpuid_eax(base | KVM_CPUID_FEATURES) &
 			BIT(KVM_FEATURE_STEAL_TIME));

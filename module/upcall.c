@@ -56,7 +56,7 @@ struct up_state {
 };
 
 static DEFINE_PER_CPU(struct up_state, up_state);
-/* irq_stat.irq_hv_callback_count when the hook was installed. */
+/* The kernel's upcall count (compat.h) when the hook was installed. */
 static DEFINE_PER_CPU(unsigned int, kernel_base);
 
 /* Per upcall, carried from the kretprobe's entry to its return. */
@@ -103,7 +103,7 @@ static int upcall_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	pvtrace_write_begin(&s->sync);
 	if (!events)
 		this_cpu_inc(s->empty);
-	if ((int)regs_return_value(regs) == IRQ_NONE)
+	if (PVTRACE_UPCALL_RETURNS && (int)regs_return_value(regs) == IRQ_NONE)
 		this_cpu_inc(s->spurious);
 	this_cpu_add(s->events, events);
 	pvtrace_hist_record(&s->lat, ns);
@@ -119,7 +119,7 @@ static int upcall_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 }
 
 static struct kretprobe upcall_probe = {
-	.kp.symbol_name = "xen_evtchn_do_upcall",
+	.kp.symbol_name = PVTRACE_UPCALL_SYMBOL,
 	.entry_handler = upcall_entry,
 	.handler = upcall_return,
 	.data_size = sizeof(struct up_instance),
@@ -351,15 +351,15 @@ static int upcall_init(void)
 	register_channels();
 	ret = register_kretprobe(&upcall_probe);
 	if (ret) {
-		pr_err("upcalls: cannot probe xen_evtchn_do_upcall: %d\n", ret);
+		pr_err("upcalls: cannot probe %s: %d\n", PVTRACE_UPCALL_SYMBOL,
+		       ret);
 		unregister_channels();
 		tracepoint_synchronize_unregister();
 		free_stats();
 		return ret;
 	}
 	for_each_possible_cpu(cpu)
-		per_cpu(kernel_base, cpu) =
-			per_cpu(irq_stat, cpu).irq_hv_callback_count;
+		per_cpu(kernel_base, cpu) = pvtrace_hv_callback_count(cpu);
 	return 0;
 }
 
@@ -398,8 +398,7 @@ bool pvtrace_upcall_channels_on(void)
 /* The kernel's own upcall count on @cpu since pvtrace loaded (the HYP row). */
 unsigned int pvtrace_upcall_kernel_count(unsigned int cpu)
 {
-	return per_cpu(irq_stat, cpu).irq_hv_callback_count -
-	       per_cpu(kernel_base, cpu);
+	return pvtrace_hv_callback_count(cpu) - per_cpu(kernel_base, cpu);
 }
 
 /**
