@@ -4,6 +4,9 @@
 # interface headers of the kernel pvtrace is built against, so that the
 # names never go stale: Kbuild runs this at build time.
 # Usage: gen-hcall-names.sh <dir holding xen/interface> > hcall_names.h
+# Numbers that Xen defines and the kernel's headers lack (a newer Xen's
+# additions, toolstack-only operations) are named from scripts/xen-public-names,
+# beside this script.
 #
 # Multiplexed hypercalls (first argument is a command): name, header,
 # prefix of the command macros, macros to leave out (not commands).
@@ -11,6 +14,8 @@ set -eu
 
 xi=$1/xen/interface
 [ -f "$xi/xen.h" ] || { echo "gen-hcall-names.sh: no $xi/xen.h" >&2; exit 1; }
+extra=$(dirname "$0")/xen-public-names
+[ -f "$extra" ] || { echo "gen-hcall-names.sh: no $extra" >&2; exit 1; }
 
 MUX="
 sched_op		sched.h			SCHEDOP_	-
@@ -29,17 +34,24 @@ callback_op		callback.h		CALLBACKOP_	-
 "
 
 # "value name" for every "#define <prefix><name> <decimal 0..63>" in a header,
-# first name per value, excluding names matching an ERE (or "-").
+# first name per value, excluding names matching an ERE (or "-"); then the
+# values scripts/xen-public-names adds for that header and prefix.
 cmds() {
-	awk -v pfx="$2" -v skip="$3" '
-	$1 == "#define" && index($2, pfx) == 1 && $3 ~ /^[0-9]+$/ && $3 < 64 {
+	awk -v pfx="$2" -v skip="$3" -v hdr="$1" '
+	FILENAME != ARGV[1] && $1 == "#define" && index($2, pfx) == 1 && $3 ~ /^[0-9]+$/ && $3 < 64 {
 		if (skip != "-" && $2 ~ ("^" skip))
 			next
 		if (!($3 in seen)) {
 			seen[$3] = 1
 			print $3, tolower(substr($2, length(pfx) + 1))
 		}
-	}' "$xi/$1" | sort -n
+	}
+	FILENAME == ARGV[1] && $1 == hdr && index($3, pfx) == 1 { more[$2] = $3 }
+	END {
+		for (v in more)
+			if (!(v in seen))
+				print v, tolower(substr(more[v], length(pfx) + 1))
+	}' "$extra" "$xi/$1" | sort -n
 }
 
 echo "/* SPDX-License-Identifier: GPL-2.0 */"
@@ -48,10 +60,12 @@ echo "#ifndef _PVTRACE_HCALL_NAMES_H"
 echo "#define _PVTRACE_HCALL_NAMES_H"
 echo
 echo "static const char *const pvtrace_hcall_names[PVTRACE_HCALL_NR] __maybe_unused = {"
-awk '$1 == "#define" && $2 ~ /^__HYPERVISOR_/ && $3 ~ /^[0-9]+$/ && $3 < 64 {
+awk 'FILENAME != ARGV[1] && $1 == "#define" && $2 ~ /^__HYPERVISOR_/ && $3 ~ /^[0-9]+$/ && $3 < 64 {
 	n = substr($2, 14)
 	if (!($3 in seen)) { seen[$3] = 1; printf "\t[%d] = \"%s\",\n", $3, n }
-}' "$xi/xen.h"
+}
+FILENAME == ARGV[1] && $1 == "xen.h" && $3 ~ /^__HYPERVISOR_/ { more[$2] = substr($3, 14) }
+END { for (v in more) if (!(v in seen)) printf "\t[%d] = \"%s\",\n", v, more[v] }' "$extra" "$xi/xen.h"
 echo "};"
 echo
 
