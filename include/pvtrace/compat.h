@@ -66,10 +66,11 @@
  */
 #include <linux/static_call.h>
 #include <asm/xen/hypercall.h>
-#define PVTRACE_HCALL_HOOKABLE	IS_ENABLED(PVTRACE_HAVE_XEN_HYPERCALL_SC)
 #ifdef PVTRACE_HAVE_XEN_HYPERCALL_SC
+#define PVTRACE_HCALL_HOOKABLE		1
 #define pvtrace_xen_hypercall_tramp()	((void *)STATIC_CALL_TRAMP_ADDR(xen_hypercall))
 #else
+#define PVTRACE_HCALL_HOOKABLE		0
 #define pvtrace_xen_hypercall_tramp()	NULL
 void xen_hypercall_func(void);	/* only its type is used */
 #endif
@@ -141,6 +142,7 @@ pvtrace_kthread_run_on_cpu(int (*fn)(void *), void *data, unsigned int cpu,
 	}
 	return t;
 }
+
 #define kthread_run_on_cpu(fn, data, cpu, namefmt) \
 	pvtrace_kthread_run_on_cpu(fn, data, cpu, namefmt)
 #endif

@@ -40,7 +40,7 @@ cp "$ko" "$stage/pvtrace.ko"
 # Debian builds them as modules; 6.12 ships them xz-compressed, which
 # busybox insmod cannot read.
 for m in xen-privcmd xen-evtchn xen-gntdev xen-gntalloc; do
-	f=$(find "$ROOTFS/lib/modules/$kver/kernel/drivers/xen" -name "$m.ko*" | head -n 1)
+	f=$(find "$(moddir_of "$kver")/kernel/drivers/xen" -name "$m.ko*" | head -n 1)
 	case $f in
 	*.xz) xz -dc "$f" >"$stage/$m.ko" ;;
 	?*) cp "$f" "$stage/$m.ko" ;;
@@ -50,7 +50,7 @@ done
 # xen-netfront and xen-blkfront (no dependencies in Debian's builds), for the
 # driver hook's load/unload tests (selftests/guest/tests/62-drivers.sh).
 for m in net/xen-netfront block/xen-blkfront; do
-	f=$(find "$ROOTFS/lib/modules/$kver/kernel/drivers/${m%/*}" -name "${m#*/}.ko*" | head -n 1)
+	f=$(find "$(moddir_of "$kver")/kernel/drivers/${m%/*}" -name "${m#*/}.ko*" | head -n 1)
 	case $f in
 	*.xz) xz -dc "$f" >"$stage/${m#*/}.ko" ;;
 	?*) cp "$f" "$stage/${m#*/}.ko" ;;

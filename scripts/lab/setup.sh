@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Prepare the lab on a Debian 12 host (as root): host tools via apt (QEMU >= 8.1 from
-# bookworm-backports, pinned to QEMU alone), and the guest kernels, their headers, Xen
-# 4.17 (bookworm) and 4.20 (trixie) and a static busybox unpacked into $CACHE/root.
+# bookworm-backports, pinned to QEMU alone); the kernel lines of common.sh (LINES: 5.10
+# to sid's 7.x, amd64 and cloud), their headers and images, Xen 4.17 (bookworm) and 4.20
+# (trixie) and a static busybox unpacked into $CACHE/root; a Debian root per newer suite
+# (trixie, sid) to build its lines in with their own compilers.
 # Idempotent and fast once done. Usage: setup.sh [--check]
-#   --check   also build a trivial module against both kernels' headers.
-# Env: PVTRACE_CACHE, PVTRACE_K61, PVTRACE_K612 (pin kernel releases, e.g. 6.1.0-56-amd64).
+#   --check   also build a trivial module against every line's headers.
+# Env: PVTRACE_CACHE, PVTRACE_<LINE> (pin a line's release, e.g. PVTRACE_K61=6.1.0-56-amd64).
 # shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -91,7 +93,9 @@ install_qemu() {
 # configuration under $CACHE/apt/SUITE: package lookups and downloads only, never an
 # install on the host. suite_apt SUITE sets APT_O to its options ("" for the host's).
 declare -A SUITE_SOURCES=(
+	[bullseye]="deb $MIRROR/debian bullseye main|deb $MIRROR/debian-security bullseye-security main"
 	[trixie]="deb $MIRROR/debian trixie main|deb $MIRROR/debian trixie-updates main|deb $MIRROR/debian-security trixie-security main"
+	[sid]="deb $MIRROR/debian sid main"
 )
 APT_O=()
 suite_apt() {
@@ -117,23 +121,44 @@ suite_apt() {
 # its early exit would SIGPIPE apt-cache, and pipefail would turn that into "false".)
 have_pkg() { [ "$(apt-cache "${APT_O[@]}" show --no-all-versions "$1" 2>/dev/null | grep -c '^Package:')" -gt 0 ]; }
 
-# Newest release matching the ERE $1 whose headers AND -unsigned image both exist.
+# The unsigned image package of release $1: linux-image-<release>-unsigned up to 6.12;
+# from 7.x linux-image-* is a meta package over linux-binary-unsigned-<release> (the
+# kernel) and linux-modules-<release>.
+image_pkg() {
+	if have_pkg "linux-binary-unsigned-$1"; then
+		echo "linux-binary-unsigned-$1"
+	elif have_pkg "linux-image-$1-unsigned"; then
+		echo "linux-image-$1-unsigned"
+	else
+		return 1
+	fi
+}
+
+# Newest release matching the ERE $1 with flavour $2 whose headers AND image both exist.
 newest_kernel() {
-	local re=$1 v
+	local re=$1 fl=$2 v
 	while read -r v; do
-		if have_pkg "linux-headers-$v" && have_pkg "linux-image-$v-unsigned"; then
+		if have_pkg "linux-headers-$v" && image_pkg "$v" >/dev/null; then
 			echo "$v"
 			return 0
 		fi
-	done < <(apt-cache "${APT_O[@]}" pkgnames linux-headers- | sed -nE "s/^linux-headers-($re)\$/\\1/p" | sort -Vr)
+	done < <(apt-cache "${APT_O[@]}" pkgnames linux-headers- |
+		sed -nE "s/^linux-headers-(($re)-$fl)\$/\1/p" | sort -Vr)
 	return 1
 }
 
+# Every line's release, into the variables named in LINES: pinned, or the newest.
 resolve_kernels() {
-	K61=${PVTRACE_K61:-$(apt_retry newest_kernel '6\.1\.0-[0-9]+-amd64')} ||
-		die "no 6.1.0-N-amd64 kernel with headers and -unsigned image in apt"
-	K612=${PVTRACE_K612:-$(apt_retry newest_kernel '6\.12\.[0-9]+\+deb12-amd64')} ||
-		die "no 6.12.x+deb12-amd64 kernel with headers and -unsigned image in apt"
+	local l name suite re fl pin
+	for l in "${LINES[@]}"; do
+		read -r name suite re fl _ <<<"$l"
+		pin=PVTRACE_$name
+		suite_apt "$suite"
+		printf -v "$name" '%s' "${!pin:-$(apt_retry newest_kernel "$re" "$fl")}" ||
+			die "no $re-$fl kernel with headers and image in $suite"
+		[ -n "${!name}" ] || die "no $re-$fl kernel with headers and image in $suite"
+	done
+	suite_apt host
 }
 
 # First value of a field in `apt-cache show` output, e.g. pkg_field busybox-static Version.
@@ -197,15 +222,52 @@ fix_headers_makefile() {
 	grep -q "^include $ROOTFS/usr/src/" "$mk" || die "could not rewrite $mk"
 }
 
+# A line's headers (with their -common tree and kbuild tools) unpacked into $ROOTFS,
+# for the lines built on the host; its image (and from 7.x its modules) for the lines
+# the lab boots. Lines built in a suite root get their headers there (buildroot).
 prepare_kernel() {
-	local v=$1 dep
-	get_pkg "linux-headers-$v"
-	get_pkg "linux-image-$v-unsigned"
-	for dep in $(header_deps "linux-headers-$v"); do
-		get_pkg "$dep"
+	local name=$1 v=${!1} suite build boot dep img
+	suite=$(line_field "$name" 2) build=$(line_field "$name" 5) boot=$(line_field "$name" 6)
+	suite_apt "$suite"
+	if [ "$build" = host ]; then
+		get_pkg "linux-headers-$v"
+		for dep in $(header_deps "linux-headers-$v"); do
+			get_pkg "$dep"
+		done
+		fix_headers_makefile "$v"
+	fi
+	if [ "$boot" = 1 ]; then
+		img=$(apt_retry image_pkg "$v") || die "no image package for $v"
+		get_pkg "$img"
+		case $img in linux-binary-*) get_pkg "linux-modules-$v" ;; esac
+		[ -s "$(vmlinuz_of "$v")" ] || die "$(vmlinuz_of "$v") missing"
+	fi
+	suite_apt host
+}
+
+# A Debian root of SUITE with the headers of every line built there (and the compiler,
+# kbuild tools and pahole they depend on), sparse and dkms, at $CACHE/buildroot/SUITE:
+# built once per set of releases (mmdebstrap, about a minute).
+prepare_buildroot() {
+	local suite=$1 root=$CACHE/buildroot/$1 l name b pkgs=() key srcs=()
+	for l in "${LINES[@]}"; do
+		read -r name _ _ _ b _ <<<"$l"
+		[ "$b" = "$suite" ] && pkgs+=("linux-headers-${!name}")
 	done
-	fix_headers_makefile "$v"
-	[ -s "$(vmlinuz_of "$v")" ] || die "$(vmlinuz_of "$v") missing"
+	pkgs+=(make sparse dkms kmod)
+	key="v1 ${pkgs[*]}"
+	[ -d "$root/usr/src" ] && [ "$(cat "$root.stamp" 2>/dev/null)" = "$key" ] && return 0
+	log "build root $suite: mmdebstrap minbase + ${pkgs[*]} (about a minute)"
+	rm -rf "$root" "$root.stamp"
+	mkdir -p "$(dirname "$root")"
+	IFS='|' read -ra srcs <<<"${SUITE_SOURCES[$suite]}"
+	nice mmdebstrap --quiet --variant=minbase --include="$(
+		IFS=,
+		echo "${pkgs[*]}"
+	)" --aptopt='Acquire::Check-Valid-Until "false"' --aptopt='Acquire::Retries "3"' \
+		"$suite" "$root" "${srcs[@]}" >&2 </dev/null ||
+		die "mmdebstrap of the $suite build root failed"
+	echo "$key" >"$root.stamp"
 }
 
 # Xen VERSION from SUITE: the hypervisor binary is all a dom0 row needs. QEMU's multiboot
@@ -241,35 +303,55 @@ prepare_node_exporter() {
 	[ -x "$PROMTOOL" ] || die "promtool missing after extracting prometheus"
 }
 
-# Build a hello-world module against each kernel: proves headers, kbuild and pahole work.
+# Build a hello-world module against each line: proves headers, kbuild and pahole work.
 check_build() {
-	local v tmp
-	tmp=$(mktemp -d)
-	printf '#include <linux/module.h>\nstatic int __init h_init(void) { return 0; }\nstatic void __exit h_exit(void) { }\nmodule_init(h_init);\nmodule_exit(h_exit);\nMODULE_LICENSE("GPL");\n' >"$tmp/hello.c"
-	echo 'obj-m := hello.o' >"$tmp/Kbuild"
-	for v in "$K61" "$K612"; do
-		make -s -C "$(kdir_of "$v")" M="$tmp" clean >/dev/null 2>&1 || true
-		make -s -C "$(kdir_of "$v")" M="$tmp" modules >&2 || die "hello module does not build for $v"
-		[ -f "$tmp/hello.ko" ] || die "no hello.ko for $v"
+	local name v tmp
+	for name in $(line_names); do
+		v=${!name}
+		tmp=$(mktemp -d)
+		printf '#include <linux/module.h>\nstatic int __init h_init(void) { return 0; }\nstatic void __exit h_exit(void) { }\nmodule_init(h_init);\nmodule_exit(h_exit);\nMODULE_LICENSE("GPL");\n' >"$tmp/hello.c"
+		echo 'obj-m := hello.o' >"$tmp/Kbuild"
+		PVTRACE_SRC=$tmp "$LAB_DIR/build-module.sh" --module hello "$v" >/dev/null ||
+			die "hello module does not build for $v"
+		rm -rf "$tmp"
 		log "hello module builds for $v"
 	done
-	rm -rf "$tmp"
 }
 
 # Every apt-cache call costs ~0.5 s (no pkgcache.bin): skip resolving and downloading when
 # the last complete run (kernels.env) is newer than the apt lists and no pin changed.
+pins() {
+	local n p
+	for n in $(line_names); do
+		p=PVTRACE_$n
+		printf '%s=%s ' "$n" "${!p:-}"
+	done
+}
 already_done() {
+	local n
 	[ -s "$KERNELS_ENV" ] || return 1
-	[ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -newer "$KERNELS_ENV")" ] || return 1
+	[ -z "$(find /var/lib/apt/lists "$CACHE"/apt/*/lists -maxdepth 1 -name '*Packages*' -newer "$KERNELS_ENV" 2>/dev/null)" ] || return 1
 	load_kernels
-	[ "${PINS:-}" = "${PVTRACE_K61:-}/${PVTRACE_K612:-}" ] || return 1
-	[ -f "$(kdir_of "$K61")/Makefile" ] && [ -f "$(kdir_of "$K612")/Makefile" ] &&
-		[ -s "$(vmlinuz_of "$K61")" ] && [ -s "$(vmlinuz_of "$K612")" ] &&
-		[ -s "$(xen_elf 4.17)" ] && [ -s "$(xen_elf 4.20)" ] && [ -x "$BUSYBOX" ]
+	[ "${PINS:-}" = "$(pins)" ] || return 1
+	for n in $(line_names); do
+		[ -n "${!n:-}" ] && [ -f "$(kdir_of "${!n}")/Makefile" ] || return 1
+		[ "$(line_field "$n" 6)" = 0 ] || [ -s "$(vmlinuz_of "${!n}")" ] || return 1
+	done
+	[ -s "$(xen_elf 4.17)" ] && [ -s "$(xen_elf 4.20)" ] && [ -x "$BUSYBOX" ]
+}
+
+write_kernels_env() {
+	local n
+	{
+		for n in $(line_names); do printf '%s=%s\n' "$n" "${!n}"; done
+		# PINS records the overrides in force, so that dropping one re-resolves.
+		printf "PINS='%s'\n" "$(pins)"
+	} >"$KERNELS_ENV.tmp"
+	mv "$KERNELS_ENV.tmp" "$KERNELS_ENV"
 }
 
 main() {
-	local check=0
+	local check=0 n suite
 	[ "${1:-}" = --check ] && check=1
 	[ "$(id -u)" = 0 ] || die "setup.sh must run as root (apt)"
 	mkdir -p "$CACHE/debs" "$ROOTFS"
@@ -283,19 +365,20 @@ main() {
 	# (dom0fs.sh).
 	"$LAB_DIR/dom0fs.sh" >/dev/null
 	"$LAB_DIR/dom0fs.sh" --hvm --xen 4.20 >/dev/null
-	if already_done; then
-		[ "$check" = 1 ] && check_build
-		printf 'K61=%s\nK612=%s\n' "$K61" "$K612"
-		return 0
+	if ! already_done; then
+		resolve_kernels
+		for n in $(line_names); do
+			prepare_kernel "$n"
+		done
+		for suite in $(for n in $(line_names); do line_field "$n" 5; done | sort -u); do
+			[ "$suite" = host ] || prepare_buildroot "$suite"
+		done
+		prepare_xen_busybox
+		write_kernels_env
 	fi
-	resolve_kernels
-	prepare_kernel "$K61"
-	prepare_kernel "$K612"
-	prepare_xen_busybox
-	# PINS records the overrides in force, so that dropping one re-resolves next time.
-	printf 'K61=%s\nK612=%s\nPINS=%s\n' "$K61" "$K612" "${PVTRACE_K61:-}/${PVTRACE_K612:-}" >"$KERNELS_ENV"
 	[ "$check" = 1 ] && check_build
-	printf 'K61=%s\nK612=%s\n' "$K61" "$K612"
+	load_kernels
+	for n in $(line_names); do printf '%s=%s\n' "$n" "${!n}"; done
 }
 
 main "$@"

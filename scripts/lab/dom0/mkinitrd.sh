@@ -13,7 +13,7 @@
 [ $# -eq 4 ] || die "usage: $0 KVER DOMU_INITRD DOMU_ENV_FILE OUT.cpio.gz"
 kver=$(resolve_kver "$1")
 domu_initrd=$2 envf=$3 out=$4
-moddir=$ROOTFS/lib/modules/$kver
+moddir=$(moddir_of "$kver")
 D0=$LAB_DIR/dom0
 
 [ -x "$BUSYBOX" ] || die "$BUSYBOX missing: run scripts/lab/setup.sh"
