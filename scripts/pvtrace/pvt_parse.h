@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Parser and checker for the pvtrace debugfs record format
- * (Documentation/ABI/testing/debugfs-pvtrace), for userspace tests.
+ * (Documentation/ABI/testing/debugfs-pvtrace), shared by the pvtrace
+ * command (scripts/pvtrace/) and the userspace tests.
  */
 #ifndef _PVT_PARSE_H
 #define _PVT_PARSE_H
@@ -29,6 +30,12 @@ void pvt_free(struct pvt_table *t);
 
 /* Index of column @name, or -1. */
 int pvt_col(const struct pvt_table *t, const char *name);
+
+/* The first record whose column @col is @key, or -1. */
+int pvt_find(const struct pvt_table *t, int col, const char *key);
+
+/* "key value" files: the value of @key, or NULL. */
+const char *pvt_kv(const struct pvt_table *t, const char *key);
 
 /* A whole unsigned 64-bit decimal number; 0 on success. */
 int pvt_u64(const char *s, u64 *v);
