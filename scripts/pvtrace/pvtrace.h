@@ -14,6 +14,7 @@
 
 #define PVT_DEBUGFS "/sys/kernel/debug/pvtrace"
 #define PVT_PARAMS "/sys/module/pvtrace/parameters"
+#define PVT_PATH_MAX 4096
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -83,7 +82,7 @@ int pvt_cmd_record(int argc, char **argv)
 	};
 	const char *out = "pvtrace.trace", *filter = NULL, *kb = NULL;
 	const char *dir = PVT_DEBUGFS, *params = PVT_PARAMS;
-	char status_out[PATH_MAX + 8];
+	char status_out[PVT_PATH_MAX + 8];
 	struct pvt_err e;
 	int opt, ret, status = 0;
 	u64 timeout = 0;
@@ -155,7 +154,7 @@ int pvt_cmd_record(int argc, char **argv)
 
 int pvt_cmd_report(int argc, char **argv)
 {
-	char self[PATH_MAX], path[PATH_MAX + 32], *slash;
+	char self[PVT_PATH_MAX], path[PVT_PATH_MAX + 32], *slash;
 	static const char *const rel[] = {
 		"pvtrace-report", "scripts/pvtrace-report",
 	};
