@@ -134,13 +134,17 @@ static void table(struct out *o, const struct view *v,
 		u64 a = r[i].time_ns == PVT_NO_TIME || !r[i].timed ?
 			PVT_NO_TIME : r[i].time_ns / r[i].timed;
 
-		line(o, "%10.1f %8s %12s  %s", rate(r[i].calls, v->dt_ns),
+		line(o, "%10.1f %8s %12s  %s%s", rate(r[i].calls, v->dt_ns),
 		     r[i].time_ns == PVT_NO_TIME ? "-" :
 		     pvt_fmt_pct(r[i].share, t, sizeof(t)),
-		     pvt_fmt_ns(a, avg, sizeof(avg)), r[i].name);
+		     pvt_fmt_ns(a, avg, sizeof(avg)), r[i].name,
+		     r[i].idle ? " (idle)" : "");
 	}
 	if (!n)
 		line(o, "%10s", "(none)");
+	else if (n > max)
+		line(o, "%10s  (%d more rows: a taller terminal shows them)", "",
+		     n - max);
 }
 
 static void render(struct view *v, FILE *f)
