@@ -81,6 +81,7 @@ run_tap unit/report "$repo/selftests/report/run.sh"
 # queries against the exporter's metrics (TAP).
 run_tap unit/pvtrace-cmd "$repo/selftests/pvtrace-cmd/run.sh"
 run_tap unit/pvtrace-top "$repo/selftests/pvtrace-cmd/top.sh"
+run_tap unit/grafana "$repo/selftests/grafana/run.sh"
 
 echo "== style"
 run_check "style: checkpatch --strict" "$repo/scripts/checkpatch.sh"

@@ -109,16 +109,16 @@ for v in b untimed; do
 		sed -i 's/^timing 1$/timing 0/' "$d/hypercalls/status"
 	fi
 	#                 hypercall        sub                  cpu calls ns_each  bucket
-	hcall "$d" $timed xen_version      version              0   400   100000   65536
-	hcall "$d" $timed xen_version      version              1   300   100000   65536
-	hcall "$d" $timed sched_op         block                0   100   7500000  4194304
-	hcall "$d" $timed sched_op         block                1   100   7500000  4194304
-	hcall "$d" $timed event_channel_op send                 0   60    200000   131072
-	hcall "$d" $timed event_channel_op send                 1   40    200000   131072
-	hcall "$d" $timed vcpu_op          set_singleshot_timer 0   150   100000   65536
-	hcall "$d" $timed vcpu_op          set_singleshot_timer 1   150   100000   65536
-	hcall "$d" $timed mmu_update       -                    0   600   10000    8192
-	hcall "$d" $timed mmu_update       -                    1   400   10000    8192
+	hcall "$d" "$timed" xen_version      version              0   400   100000   65536
+	hcall "$d" "$timed" xen_version      version              1   300   100000   65536
+	hcall "$d" "$timed" sched_op         block                0   100   7500000  4194304
+	hcall "$d" "$timed" sched_op         block                1   100   7500000  4194304
+	hcall "$d" "$timed" event_channel_op send                 0   60    200000   131072
+	hcall "$d" "$timed" event_channel_op send                 1   40    200000   131072
+	hcall "$d" "$timed" vcpu_op          set_singleshot_timer 0   150   100000   65536
+	hcall "$d" "$timed" vcpu_op          set_singleshot_timer 1   150   100000   65536
+	hcall "$d" "$timed" mmu_update       -                    0   600   10000    8192
+	hcall "$d" "$timed" mmu_update       -                    1   400   10000    8192
 	#          cpu upcalls ns_each bucket handlers events_2
 	upcall "$d" 0  150     200000  131072 160      10
 	upcall "$d" 1  100     200000  131072 100      0

@@ -12,6 +12,7 @@
 #   - pvtrace stat over a command that turns one snapshot into the next:
 #     the command's exit status, the JSON, shares adding up, largest first;
 #   - pvtrace status, record (on a fake sysfs), report; error exit codes.
+# shellcheck disable=SC2016 # sed scripts in single quotes
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
