@@ -79,6 +79,9 @@ dkms-install:
 unit:
 	$(MAKE) -C selftests/unit run
 	selftests/exporter/run.sh
+	selftests/pvtrace-cmd/run.sh
+	selftests/pvtrace-cmd/top.sh
+	selftests/grafana/run.sh
 
 style:
 	scripts/checkpatch.sh

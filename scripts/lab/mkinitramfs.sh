@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Build the guest initramfs: static busybox, /pvtrace.ko for KVER, selftests/guest as
-# /selftests and its init as /init.
+# Build the guest initramfs: static busybox, /pvtrace.ko for KVER, the static pvtrace
+# command as /usr/bin/pvtrace, selftests/guest as /selftests and its init as /init.
 # Usage: mkinitramfs.sh [--small] KVER OUT.cpio.gz
 #   --small: without node_exporter and the benchmark module (a third of the size), for an
 #            HVM domU, whose firmware copies the initramfs in through port I/O
@@ -71,6 +71,12 @@ fi
 # shared libraries it needs (it is not static), for selftests/guest/tests/90-exporter.sh.
 install -m 0755 "$REPO/scripts/pvtrace-exporter" "$stage/usr/bin/pvtrace-exporter"
 install -m 0755 "$REPO/scripts/pvtrace-report" "$stage/usr/bin/pvtrace-report"
+# The pvtrace command, static, for selftests/guest/tests/92-pvtrace-cmd.sh: built
+# here if needed (make pvtrace; under a lock, as rows build their images at once).
+mkdir -p "$BUILD"
+flock "$BUILD/.pvtrace-cmd.lock" make -s -C "$REPO" pvtrace >&2 ||
+	die "building the pvtrace command (make pvtrace) failed"
+install -m 0755 "$REPO/pvtrace" "$stage/usr/bin/pvtrace"
 ne=$ROOTFS/usr/bin/prometheus-node-exporter
 if [ "$small" = 1 ]; then
 	:
