@@ -377,4 +377,26 @@ pvt --help
 [ "$rc" = 0 ] && grep -q '^  stat ' "$t/stdout" && grep -q '7 a newer debugfs format' "$t/stdout"
 ok $? "--help: the commands and the exit codes"
 
+# The manual: renders without a warning, documents every command and
+# every exit code the program defines.
+man1=$top/Documentation/pvtrace.1
+if command -v man >/dev/null 2>&1; then
+	MANWIDTH=80 man --warnings -l "$man1" >"$t/man.txt" 2>"$t/man.err"
+	[ ! -s "$t/man.err" ] && grep -q '^EXIT STATUS' "$t/man.txt"
+	r=$?
+	[ $r -ne 0 ] && diag <"$t/man.err"
+	ok $r "man -l Documentation/pvtrace.1: renders, no warning"
+else
+	skip "man -l Documentation/pvtrace.1" "no man"
+fi
+bad=
+for c in stat top export status record report; do
+	grep -q "^\.SS $c\$" "$man1" || bad="$bad $c"
+done
+for code in $(sed -n 's/.*PVT_EXIT_[A-Z_]* = \([0-9]*\),.*/\1/p' "$top/scripts/pvtrace/pvtrace.h"); do
+	grep -A1 '^\.TP$' "$man1" | grep -qx "\.B $code" || bad="$bad exit$code"
+done
+[ -z "$bad" ]
+ok $? "the manual has a section per command and every exit code of pvtrace.h (missing:${bad:- none})"
+
 tap_end
