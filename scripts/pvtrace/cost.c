@@ -61,8 +61,8 @@ static double share(u64 ns, u64 base)
 static int cmp_rows(const void *pa, const void *pb)
 {
 	const struct pvt_cost_row *a = pa, *b = pb;
-	u64 ta = a->time_ns == PVT_NO_TIME ? 0 : a->time_ns;
-	u64 tb = b->time_ns == PVT_NO_TIME ? 0 : b->time_ns;
+	u64 ta = a->time_ns == PVT_NO_TIME ? 0 : a->time_ns - a->idle_ns;
+	u64 tb = b->time_ns == PVT_NO_TIME ? 0 : b->time_ns - b->idle_ns;
 
 	/* Idle time is not a cost: it sorts as none. */
 	if (a->idle)
@@ -170,6 +170,8 @@ static int hypercalls(const struct pvt_snap *a, const struct pvt_snap *b,
 				nsub--;
 				continue;
 			}
+			if (subs[j].idle && subs[j].time_ns != PVT_NO_TIME)
+				subs[j].idle_ns = subs[j].time_ns;
 			if (subs[j].idle) {
 				c->idle_calls += subs[j].calls;
 				if (subs[j].time_ns != PVT_NO_TIME)
@@ -196,8 +198,12 @@ static int hypercalls(const struct pvt_snap *a, const struct pvt_snap *b,
 		}
 		c->hcall_calls += top[i].calls;
 		c->untimed_calls += top[i].calls - top[i].timed;
-		if (top[i].time_ns != PVT_NO_TIME)
-			c->hcall_ns += delta(top[i].time_ns, idle);
+		if (top[i].time_ns != PVT_NO_TIME) {
+			/* Sub-commands are read a moment apart: at most all. */
+			top[i].idle_ns = idle < top[i].time_ns ? idle :
+					 top[i].time_ns;
+			c->hcall_ns += top[i].time_ns - top[i].idle_ns;
+		}
 		top[i].idle = all_idle && idle;
 	}
 	pvt_cost_sort(top, ntop);

@@ -203,7 +203,13 @@ int pvt_check_hist(const struct pvt_table *t, char *err, size_t errlen)
 	if (!pvt_is_hist(t))
 		return 0;
 	for (int r = 0; r < t->nrows; r++) {
-		int first = r == 0 || !same_key(t, r - 1, r);
+		/*
+		 * A histogram ends at U64_MAX: the next record starts another,
+		 * even with the same key (upcalls/channel_latency: a handler
+		 * re-bound to the same port and IRQ).
+		 */
+		int first = r == 0 || !same_key(t, r - 1, r) ||
+			    prev_hi == UINT64_MAX;
 		int last = r == t->nrows - 1 || !same_key(t, r, r + 1);
 
 		if (pvt_u64(t->rows[r][n - 3], &lo) ||

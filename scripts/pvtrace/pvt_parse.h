@@ -44,8 +44,10 @@ int pvt_u64(const char *s, u64 *v);
  * If the last three columns are "lo_<unit> hi_<unit> count" (lo_ns hi_ns
  * count for latencies, lo_entries hi_entries count for batch sizes...),
  * check that every
- * histogram (the rows sharing the same leading key columns, in order)
- * covers 0..U64_MAX with contiguous buckets. 0 if fine or not a histogram.
+ * histogram (consecutive rows sharing the same leading key columns, in
+ * order; one that reaches U64_MAX ends there, so that two histograms may
+ * share a key) covers 0..U64_MAX with contiguous buckets. 0 if fine or
+ * not a histogram.
  */
 int pvt_check_hist(const struct pvt_table *t, char *err, size_t errlen);
 int pvt_is_hist(const struct pvt_table *t);

@@ -122,8 +122,9 @@ struct pvt_cost_row {
 	u64 calls;		/* calls, handler runs, upcalls */
 	u64 time_ns;		/* PVT_NO_TIME when not timed */
 	u64 timed;		/* calls timed (latency histogram count) */
+	u64 idle_ns;		/* of time_ns, the vCPU idling */
 	double share;		/* time_ns / vCPU time, in percent */
-	int idle;		/* sched_op block/poll: the vCPU idling */
+	int idle;		/* all idle: sched_op block/poll */
 	int parent;		/* sub-command: index of its hypercall, else -1 */
 };
 

@@ -313,7 +313,8 @@ static int keys(struct view *v, u64 ns)
 			continue;
 		}
 		winsize(v);
-		render(v, stdout);
+		if (v->have)
+			render(v, stdout);
 	}
 }
 
@@ -412,8 +413,27 @@ int pvt_cmd_top(int argc, char **argv)
 	prev.summary = cur.summary;
 	v.dt_ns = since_load(&cur);
 	v.since_load = 1;
-	if (!v.dt_ns)
-		v.dt_ns = 1;
+	if (!v.dt_ns) {
+		/* No steal file, no time since load: a first interval. */
+		if (v.tty)
+			printf("pvtrace top: the first rates in %llu ms\033[K\n",
+			       (unsigned long long)(delay / 1000000));
+		prev = cur;
+		if (keys(&v, delay)) {
+			pvt_snap_free(&prev);
+			restore();
+			return 0;
+		}
+		ret = pvt_snap_read(v.dir, &cur, &e);
+		if (ret) {
+			restore();
+			pvt_warn("%s", e.msg);
+			pvt_snap_free(&prev);
+			return ret;
+		}
+		v.dt_ns = cur.mono_ns - prev.mono_ns;
+		v.since_load = 0;
+	}
 	for (long i = 0;; i++) {
 		if (pvt_cost_compute(&prev, &cur, v.dt_ns, &v.c)) {
 			ret = PVT_EXIT_FAIL;

@@ -60,6 +60,11 @@ static const struct {
 	{ "negative count", "# lo_ns hi_ns count\n0 " U64MAX " -1\n", 0 },
 	{ "tab inside a field", "# key value\nvcpus 2\t3\n", 0 },
 	{ "control character", "# key value\nvcpus \x01\n", 0 },
+	{ "two histograms with the same key (a re-bound channel)",
+	  "# port lo_ns hi_ns count\n7 0 0 1\n7 1 " U64MAX " 2\n"
+	  "7 0 0 3\n7 1 " U64MAX " 4\n", 1 },
+	{ "the same key again, not from 0",
+	  "# port lo_ns hi_ns count\n7 0 " U64MAX " 1\n7 1 " U64MAX " 2\n", 0 },
 	{ "second key group truncated",
 	  "# cpu lo_ns hi_ns count\n0 0 " U64MAX " 1\n1 0 0 0\n", 0 },
 };
