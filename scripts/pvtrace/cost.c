@@ -48,8 +48,16 @@ static u64 sum_where(const struct pvt_table *t, const char *col,
 	return sum;
 }
 
+/*
+ * Counters never go back while pvtrace stays loaded: if one does, it was
+ * reloaded in between, and what it counted before is lost.
+ */
+static int went_back;
+
 static u64 delta(u64 b, u64 a)
 {
+	if (b < a)
+		went_back = 1;
 	return b > a ? b - a : 0;
 }
 
@@ -396,6 +404,7 @@ int pvt_cost_compute(const struct pvt_snap *a, const struct pvt_snap *b,
 	struct key none = { NULL, NULL };
 
 	memset(c, 0, sizeof(*c));
+	went_back = 0;
 	c->wall_ns = wall_ns;
 	v = pvt_kv(&b->summary, "vcpus_online");
 	c->vcpus = v ? atoi(v) : 1;
@@ -460,6 +469,7 @@ int pvt_cost_compute(const struct pvt_snap *a, const struct pvt_snap *b,
 		source(c, "steal", c->steal_ns);
 	}
 	pvt_cost_sort(c->src, c->nsrc);
+	c->reloaded = went_back;
 	c->total_share = share(c->total_ns, c->vcpu_ns);
 	c->idle_share = share(c->idle_ns, c->vcpu_ns);
 	return 0;

@@ -142,6 +142,7 @@ struct pvt_cost {
 	u64 vcpu_ns;		/* wall_ns * vcpus */
 	int have_hcalls, have_upcalls, have_steal, have_channels;
 	int timing_off;		/* hcall_timing off, or Xen emulates the TSC */
+	int reloaded;		/* counters went back: pvtrace was reloaded */
 	int tsc_emulated;
 	char steal_source[16];
 

@@ -158,6 +158,9 @@ void pvt_stat_print(FILE *f, const struct pvt_cost *c, int percpu,
 	}
 
 	fputs("\n Notes:\n", f);
+	if (c->reloaded)
+		fprintf(f,
+			"  - counters went back: pvtrace was reloaded during the interval, these figures are wrong\n");
 	fprintf(f,
 		"  - a call the hypervisor preempts includes the time stolen meanwhile: the\n    sources may overlap\n");
 	if (c->have_hcalls && c->untimed_calls) {
@@ -216,6 +219,8 @@ void pvt_stat_json(FILE *f, const struct pvt_cost *c, int percpu,
 		pvt_json_u64(&j, status);
 	else
 		pvt_json_null(&j);
+	pvt_json_key(&j, "reloaded");
+	pvt_json_bool(&j, c->reloaded);
 	pvt_json_key(&j, "wall_ns");
 	pvt_json_u64(&j, c->wall_ns);
 	pvt_json_key(&j, "vcpus");

@@ -282,6 +282,26 @@ static void test_zero(void)
 	}
 }
 
+static void test_reload(void)
+{
+	struct pvt_cost c;
+	char *text;
+
+	/* The second snapshot first: every counter goes back. */
+	if (pair(CMD_FIXTURES, "6.1-pv-b", FIXTURES, "6.1-pv", &c))
+		ksft_exit_fail_msg("out of memory\n");
+	text = output(&c, 0, 0);
+	ksft_test_result(c.reloaded && !c.total_ns &&
+			 strstr(text, "pvtrace was reloaded during the interval"),
+			 "counters that go back: reloaded, said so, nothing counted\n");
+	free(text);
+	pvt_cost_free(&c);
+	if (pair(FIXTURES, "6.1-pv", CMD_FIXTURES, "6.1-pv-b", &c))
+		ksft_exit_fail_msg("out of memory\n");
+	ksft_test_result(!c.reloaded, "counters that grow: not reloaded\n");
+	pvt_cost_free(&c);
+}
+
 static void test_sort(void)
 {
 	struct pvt_cost_row r[5] = {
@@ -313,12 +333,13 @@ static void test_json_checker(void)
 int main(void)
 {
 	ksft_print_header();
-	ksft_set_plan(22);
+	ksft_set_plan(24);
 	test_json_checker();
 	test_pv();
 	test_untimed();
 	test_generic();
 	test_zero();
+	test_reload();
 	test_sort();
 	ksft_finished();
 }
