@@ -395,7 +395,7 @@ struct ent {
 	char *lab;
 	u64 val;
 	int nb;			/* histogram: buckets */
-	u64 le[MAX_BUCKETS], cnt[MAX_BUCKETS];
+	u64 *le, *cnt;		/* histogram: MAX_BUCKETS each */
 	int has_sum;
 	u64 sum;
 };
@@ -500,6 +500,8 @@ static void vec_free(struct vec *v)
 {
 	for (int i = 0; i < v->n; i++) {
 		free(v->e[i]->lab);
+		free(v->e[i]->le);
+		free(v->e[i]->cnt);
 		free(v->e[i]);
 	}
 	free(v->e);
@@ -625,7 +627,11 @@ static int hist_rec(struct conv *cv, const struct pvt_table *t, int r,
 	if (!name)
 		return 0;
 	e = lookup(&cv->hist, fam_of(name), lab, 1);
-	if (!e)
+	if (e && !e->le) {
+		e->le = calloc(MAX_BUCKETS, sizeof(*e->le));
+		e->cnt = calloc(MAX_BUCKETS, sizeof(*e->cnt));
+	}
+	if (!e || !e->le || !e->cnt)
 		return oom(cv);
 	if (cv->hidx > MAX_BUCKETS)
 		return fail(cv, r + 2, "more than %d buckets", MAX_BUCKETS);
