@@ -1655,13 +1655,23 @@ int pvt_cmd_export(int argc, char **argv)
 	}
 
 	ret = pvt_tree_check(dir, &e);
-	if (!strcmp(out, "-")) {
+	/*
+	 * Standard output, or a device or pipe (/dev/null, /dev/stdout): written
+	 * in place, never replaced by a rename.
+	 */
+	if (!strcmp(out, "-") || (!stat(out, &st) && !S_ISREG(st.st_mode))) {
+		FILE *f = strcmp(out, "-") ? fopen(out, "w") : stdout;
+
+		if (!f) {
+			pvt_warn("cannot write %s: %s", out, strerror(errno));
+			return PVT_EXIT_OUTPUT;
+		}
 		if (!ret)
-			ret = pvt_export_write(dir, &o, stdout, &e);
+			ret = pvt_export_write(dir, &o, f, &e);
 		if (ret)
-			pvt_export_up0(stdout);
-		if (fflush(stdout)) {
-			pvt_warn("cannot write to standard output");
+			pvt_export_up0(f);
+		if (f == stdout ? fflush(f) : fclose(f)) {
+			pvt_warn("cannot write %s", out);
 			return PVT_EXIT_OUTPUT;
 		}
 	} else {

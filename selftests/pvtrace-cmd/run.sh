@@ -255,6 +255,14 @@ pvt export -d "$fix/6.1-pv" -o "$t/out/pvt.prom"
 	[ "$(stat -c %a "$t/out/pvt.prom")" = 644 ]
 ok $? "export: the output replaced by rename, mode 0644, no temporary file left"
 
+# A device or a pipe is written in place, not replaced.
+mkfifo "$t/fifo"
+cat "$t/fifo" >"$t/fromfifo" &
+pvt export -d "$fix/6.1-pv" -o "$t/fifo"
+wait
+[ "$rc" = 0 ] && [ -p "$t/fifo" ] && cmp -s "$t/fromfifo" "$top/selftests/exporter/expected/6.1-pv.default.prom"
+ok $? "export -o FIFO: written through the pipe, which stays a pipe (/dev/null is never replaced)"
+
 # 3. stat: the command turns the tree from one snapshot into the next.
 # swap FROM TO: a tree at $t/tree holding FROM; CMD copies TO over it.
 swap() {
