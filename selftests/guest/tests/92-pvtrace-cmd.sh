@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# group: command
 # shellcheck disable=SC2016 # awk programs and a shell loop in single quotes
 # The pvtrace command (/usr/bin/pvtrace, static) in the guest:
 #   - status says loaded, with the module's version;
