@@ -90,6 +90,19 @@ void pvt_cost_sort(struct pvt_cost_row *rows, int n)
 		qsort(rows, n, sizeof(*rows), cmp_rows);
 }
 
+/* hcall_timing at both snapshots: on at both, off at both, or either. */
+enum { TIMING_ALL, TIMING_NONE, TIMING_SOME };
+
+static int timing(const struct pvt_snap *a, const struct pvt_snap *b)
+{
+	const char *ta = pvt_kv(&a->hstatus, "timing");
+	const char *tb = pvt_kv(&b->hstatus, "timing");
+	int on_a = !ta || !strcmp(ta, "1"), on_b = !tb || !strcmp(tb, "1");
+
+	return on_a && on_b ? TIMING_ALL : !on_a && !on_b ? TIMING_NONE :
+	       TIMING_SOME;
+}
+
 static int is_idle(const char *hcall, const char *sub)
 {
 	return !strcmp(hcall, "sched_op") &&
@@ -99,21 +112,25 @@ static int is_idle(const char *hcall, const char *sub)
 /*
  * One row: the calls, time and timed calls of the records matching @k in
  * @b less those in @a; time unknown when calls were made but none timed.
+ * With timing on at both snapshots every call was timed: the latency
+ * histogram, read a moment after the counters, may lag them by the calls
+ * in between, which are not calls left untimed. Otherwise the timed calls
+ * are those the histogram gained (recording times every call).
  */
 static void fill_row(struct pvt_cost_row *row, const struct pvt_table *ta,
 		     const struct pvt_table *tb, const struct pvt_table *la,
 		     const struct pvt_table *lb, const struct key *k, int nk,
-		     int timing_off)
+		     int timing)
 {
 	row->calls = delta(sum_where(tb, "calls", k, nk),
 			   sum_where(ta, "calls", k, nk));
 	row->time_ns = delta(sum_where(tb, "total_ns", k, nk),
 			     sum_where(ta, "total_ns", k, nk));
-	if (lb->ncols)
+	if (timing == TIMING_ALL || !lb->ncols)
+		row->timed = timing == TIMING_NONE ? 0 : row->calls;
+	else
 		row->timed = delta(sum_where(lb, "count", k, nk),
 				   sum_where(la, "count", k, nk));
-	else
-		row->timed = timing_off ? 0 : row->calls;
 	if (row->timed > row->calls)
 		row->timed = row->calls;
 	if (row->calls && !row->timed && !row->time_ns)
@@ -152,7 +169,7 @@ static int hypercalls(const struct pvt_snap *a, const struct pvt_snap *b,
 			goto out_oom;
 		snprintf(top[i].name, sizeof(top[i].name), "%s", h);
 		fill_row(&top[i], &a->totals, tb, &a->lat, &b->lat, &k,
-			 1, c->timing_off);
+			 1, timing(a, b));
 		if (!top[i].calls) {
 			ntop--;
 			continue;
@@ -172,7 +189,7 @@ static int hypercalls(const struct pvt_snap *a, const struct pvt_snap *b,
 			snprintf(subs[j].name, sizeof(subs[j].name), "%s/%s",
 				 h, sub);
 			fill_row(&subs[j], &a->subs, &b->subs, &a->sublat,
-				 &b->sublat, ks, 2, c->timing_off);
+				 &b->sublat, ks, 2, timing(a, b));
 			subs[j].idle = is_idle(h, sub);
 			if (!subs[j].calls) {
 				nsub--;

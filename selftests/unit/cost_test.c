@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kselftest.h"
 #include "json_check.h"
@@ -302,6 +303,39 @@ static void test_reload(void)
 	pvt_cost_free(&c);
 }
 
+/*
+ * Files are read one after the other: with timing on at both snapshots, a
+ * latency histogram that lags the counters by a few calls does not make
+ * them untimed calls.
+ */
+static void test_skew(void)
+{
+	const struct pvt_cost_row *r;
+	struct pvt_cost c;
+	char dir[256], cmd[1024];
+	char *text;
+
+	snprintf(dir, sizeof(dir), "/tmp/pvt-cost-test.%d", (int)getpid());
+	snprintf(cmd, sizeof(cmd),
+		 "rm -rf %s && cp -R %s/6.1-pv-b %s && sed -i 's/^xen_version 65536 131071 1096$/xen_version 65536 131071 1091/' %s/hypercalls/latency",
+		 dir, CMD_FIXTURES, dir, dir);
+	if (system(cmd))
+		ksft_exit_fail_msg("%s\n", cmd);
+	if (pair(FIXTURES, "6.1-pv", "/tmp", strrchr(dir, '/') + 1, &c))
+		ksft_exit_fail_msg("out of memory\n");
+	r = find(c.hc, c.nhc, "xen_version");
+	text = output(&c, 0, 0);
+	ksft_test_result(r && r->calls == 700 && r->timed == 700 &&
+			 r->time_ns == 70 * MS && !c.untimed_calls &&
+			 !strstr(text, "not timed"),
+			 "timing on throughout: a latency file 5 calls behind leaves every call timed\n");
+	free(text);
+	pvt_cost_free(&c);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd))
+		ksft_exit_fail_msg("%s\n", cmd);
+}
+
 static void test_sort(void)
 {
 	struct pvt_cost_row r[5] = {
@@ -333,13 +367,14 @@ static void test_json_checker(void)
 int main(void)
 {
 	ksft_print_header();
-	ksft_set_plan(24);
+	ksft_set_plan(25);
 	test_json_checker();
 	test_pv();
 	test_untimed();
 	test_generic();
 	test_zero();
 	test_reload();
+	test_skew();
 	test_sort();
 	ksft_finished();
 }
