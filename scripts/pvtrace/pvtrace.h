@@ -209,6 +209,8 @@ void pvt_json_bool(struct pvt_json *j, int v);
 int pvt_run(char **cmd);
 /* Until SIGINT or SIGTERM, or @ns nanoseconds (0: no limit). */
 void pvt_wait(u64 ns);
+/* From now on, a SIGINT or SIGTERM is for pvt_wait() (call it first). */
+void pvt_wait_prepare(void);
 
 /* --- the commands --- */
 

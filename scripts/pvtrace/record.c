@@ -123,6 +123,8 @@ int pvt_cmd_record(int argc, char **argv)
 	if (argv[optind] && timeout)
 		return pvt_usage_err("record: -t is for a recording without a command");
 
+	if (!argv[optind])
+		pvt_wait_prepare();
 	ret = pvt_tree_check(dir, &e);
 	if (ret) {
 		pvt_warn("%s", e.msg);

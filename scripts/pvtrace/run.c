@@ -12,26 +12,40 @@
 
 #include "pvtrace.h"
 
+static sigset_t wait_set, wait_old;
+static int wait_blocked;
+
+/*
+ * Block SIGINT and SIGTERM from now on, so that one sent before pvt_wait()
+ * ends the wait instead of being lost (or killing the program).
+ */
+void pvt_wait_prepare(void)
+{
+	sigemptyset(&wait_set);
+	sigaddset(&wait_set, SIGINT);
+	sigaddset(&wait_set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &wait_set, &wait_old);
+	wait_blocked = 1;
+}
+
 /* -a without CMD: until SIGINT or SIGTERM, or @ns (0: no limit). */
 void pvt_wait(u64 ns)
 {
 	struct timespec ts = { (time_t)(ns / 1000000000ULL),
 			       (long)(ns % 1000000000ULL) };
-	sigset_t set, old;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigprocmask(SIG_BLOCK, &set, &old);
+	if (!wait_blocked)
+		pvt_wait_prepare();
 	/* Blocked, the signal ends the wait without killing the program. */
 	for (;;) {
-		int sig = ns ? sigtimedwait(&set, NULL, &ts) :
-			  sigwaitinfo(&set, NULL);
+		int sig = ns ? sigtimedwait(&wait_set, NULL, &ts) :
+			  sigwaitinfo(&wait_set, NULL);
 
 		if (sig >= 0 || errno != EINTR)
 			break;
 	}
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	sigprocmask(SIG_SETMASK, &wait_old, NULL);
+	wait_blocked = 0;
 }
 
 /* Run @cmd; its exit status, or 128 + the signal that killed it. */

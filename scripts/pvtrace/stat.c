@@ -427,6 +427,9 @@ int pvt_cmd_stat(int argc, char **argv)
 	if (cmd[0] && timeout)
 		return pvt_usage_err("stat: -t is for -a without a command");
 
+	/* Without CMD, a Ctrl-C from now on ends the interval. */
+	if (!cmd[0])
+		pvt_wait_prepare();
 	ret = pvt_tree_check(dir, &e);
 	if (!ret)
 		ret = pvt_snap_read(dir, &a, &e);

@@ -334,12 +334,19 @@ end=$(date +%s%N)
 ok $? "stat -a -t 0.3: the whole guest for 0.3 s, no command"
 "$PVTRACE" stat -a -d "$fix/6.1-pv" >"$t/stdout" 2>"$t/stderr" &
 p=$!
-sleep 0.3
-kill -INT $p
+# A SIGINT before the program blocks it is lost (a background job ignores
+# it): send one until it ends, for up to 10 s.
+i=0
+while kill -0 $p 2>/dev/null && [ $i -lt 50 ]; do
+	sleep 0.2
+	kill -INT $p 2>/dev/null
+	i=$((i + 1))
+done
+kill -KILL $p 2>/dev/null
 wait $p
 rc=$?
 [ "$rc" = 0 ] && grep -q 'wall time' "$t/stderr"
-ok $? "stat -a: until SIGINT, then the report"
+ok $? "stat -a: until SIGINT, then the report (rc=$rc)"
 pvt stat -d "$fix/6.1-pv"
 [ "$rc" = 2 ] && grep -q 'no command' "$t/stderr"
 ok $? "stat without a command nor -a: usage error, exit 2"
