@@ -2,8 +2,9 @@
 #
 # User-facing targets. The module itself is described in Kbuild.
 #
-#   make                 build pvtrace.ko for the running kernel
+#   make                 build pvtrace.ko for the running kernel, and ./pvtrace
 #   make KDIR=<dir>      ... for the kernel build tree <dir>
+#   make pvtrace         the pvtrace command alone (static; no kernel headers)
 #   make demo            boot the Xen lab, load pvtrace, show what it sees
 #   make bench           the benchmarks (scripts/bench.sh), in the lab
 #   make test            every test layer; last line "N passed, N failed"
@@ -11,7 +12,10 @@
 #   make unit            userspace unit tests (ASan + UBSan)
 #   make style           checkpatch --strict on every source file
 #   make sparse          sparse (C=2) over the module
-#   make install         install into /lib/modules/<kernel>/updates
+#   make install         install the module into /lib/modules/<kernel>/updates,
+#                        and the command, pvtrace-report and the man page
+#                        under $(PREFIX) (default /usr/local)
+#   make install-pvtrace the command, pvtrace-report and the man page only
 #   make dkms-install    register the source with DKMS
 
 KVER ?= $(shell uname -r)
@@ -22,19 +26,35 @@ VERSION ?= $(BASE_VERSION)$(if $(GIT_REV),+g$(GIT_REV))
 KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) PVTRACE_VERSION=$(VERSION)
 DKMS_DEST := /usr/src/pvtrace-$(BASE_VERSION)
 
-all: module
+all: pvtrace module
 
 module:
 	$(KMAKE) modules
+
+# The pvtrace command (scripts/pvtrace/): static, so that it runs in a
+# busybox initramfs; it needs no kernel headers.
+PREFIX ?= /usr/local
+PVTRACE_SRCS := $(sort $(wildcard scripts/pvtrace/*.c))
+PVTRACE_CFLAGS ?= -O2 -Wall -Wextra -Werror
+
+pvtrace: $(PVTRACE_SRCS) $(wildcard scripts/pvtrace/*.h)
+	$(CC) -std=gnu11 $(PVTRACE_CFLAGS) -static -Iscripts/pvtrace \
+		-DPVTRACE_VERSION='"$(VERSION)"' -o $@ $(PVTRACE_SRCS)
+
+install-pvtrace: pvtrace
+	install -D -m 0755 pvtrace $(DESTDIR)$(PREFIX)/bin/pvtrace
+	install -D -m 0755 scripts/pvtrace-report $(DESTDIR)$(PREFIX)/bin/pvtrace-report
+	install -D -m 0644 Documentation/pvtrace.1 $(DESTDIR)$(PREFIX)/share/man/man1/pvtrace.1
 
 sparse:
 	$(KMAKE) C=2 modules
 
 clean:
+	rm -f pvtrace
 	$(KMAKE) clean
 	$(MAKE) -C selftests/unit clean
 
-install: module
+install: module install-pvtrace
 	$(KMAKE) INSTALL_MOD_DIR=updates modules_install
 	depmod -a $(KVER)
 
@@ -59,6 +79,9 @@ dkms-install:
 unit:
 	$(MAKE) -C selftests/unit run
 	selftests/exporter/run.sh
+	selftests/pvtrace-cmd/run.sh
+	selftests/pvtrace-cmd/top.sh
+	selftests/grafana/run.sh
 
 style:
 	scripts/checkpatch.sh
@@ -79,5 +102,5 @@ demo:
 bench:
 	scripts/bench.sh
 
-.PHONY: dkms-source all module sparse clean install dkms-install unit style test test-full demo \
-	bench version
+.PHONY: dkms-source all module sparse clean install install-pvtrace dkms-install unit style test \
+	test-full demo bench version

@@ -39,7 +39,7 @@ cd "$repo"
 if [ $# -eq 0 ]; then
 	mapfile -t files < <(git ls-files -co --exclude-standard -- \
 		'module/*.[ch]' 'include/*.h' 'debugfs/*.[ch]' \
-		'selftests/unit/*.c' 'selftests/lib/*.[ch]' 'selftests/guest/*.c' |
+		':(glob)selftests/unit/*.[ch]' 'selftests/guest/*.c' 'scripts/pvtrace/*.[ch]' |
 		sort -u)
 	set -- "${files[@]}"
 fi

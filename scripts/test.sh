@@ -76,6 +76,13 @@ run_tap unit/exporter "$repo/selftests/exporter/run.sh"
 # scripts/pvtrace-report (TAP, busybox and host sh/awk).
 run_tap unit/report "$repo/selftests/report/run.sh"
 
+# The pvtrace command: export against the exporter, stat, status, record,
+# report (TAP); top in a tmux terminal (TAP); the Grafana dashboard's
+# queries against the exporter's metrics (TAP).
+run_tap unit/pvtrace-cmd "$repo/selftests/pvtrace-cmd/run.sh"
+run_tap unit/pvtrace-top "$repo/selftests/pvtrace-cmd/top.sh"
+run_tap unit/grafana "$repo/selftests/grafana/run.sh"
+
 echo "== style"
 run_check "style: checkpatch --strict" "$repo/scripts/checkpatch.sh"
 

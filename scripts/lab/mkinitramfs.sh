@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Build the guest initramfs: static busybox, /pvtrace.ko for KVER, selftests/guest as
-# /selftests and its init as /init.
+# Build the guest initramfs: static busybox, /pvtrace.ko for KVER, the static pvtrace
+# command as /usr/bin/pvtrace, selftests/guest as /selftests and its init as /init.
 # Usage: mkinitramfs.sh [--small] KVER OUT.cpio.gz
-#   --small: without node_exporter and the benchmark module (a third of the size), for an
-#            HVM domU, whose firmware copies the initramfs in through port I/O
-#            (Documentation/lab-domu.rst); 90-exporter.sh then skips node_exporter.
+#   --small: without node_exporter, the benchmark module and the pvtrace command (a third
+#            of the size), for an HVM domU, whose firmware copies the initramfs in
+#            through port I/O (Documentation/lab-domu.rst); 90-exporter.sh then skips
+#            node_exporter, 92-pvtrace-cmd.sh everything.
 # Env: PVTRACE_GUEST_DIR (default selftests/guest of the checkout).
 # shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -71,6 +72,15 @@ fi
 # shared libraries it needs (it is not static), for selftests/guest/tests/90-exporter.sh.
 install -m 0755 "$REPO/scripts/pvtrace-exporter" "$stage/usr/bin/pvtrace-exporter"
 install -m 0755 "$REPO/scripts/pvtrace-report" "$stage/usr/bin/pvtrace-report"
+# The pvtrace command, static, for selftests/guest/tests/92-pvtrace-cmd.sh (group
+# "command", which the --small image's rows do not run): built here if needed (make
+# pvtrace; under a lock, as rows build their images at once).
+if [ "$small" = 0 ]; then
+	mkdir -p "$BUILD"
+	flock "$BUILD/.pvtrace-cmd.lock" make -s -C "$REPO" pvtrace >&2 ||
+		die "building the pvtrace command (make pvtrace) failed"
+	install -m 0755 "$REPO/pvtrace" "$stage/usr/bin/pvtrace"
+fi
 ne=$ROOTFS/usr/bin/prometheus-node-exporter
 if [ "$small" = 1 ]; then
 	:

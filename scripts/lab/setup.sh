@@ -16,7 +16,7 @@ export DEBIAN_FRONTEND=noninteractive
 # in-guest helper (selftests/guest/Makefile) and the unit tests.
 # mmdebstrap and e2fsprogs (mkfs.ext4 -d): the domU lab's dom0 root image (dom0fs.sh).
 HOST_PKGS=(cpio gzip gcc-12 gcc libc6-dev make libelf-dev bc dwarves sparse
-	xz-utils kmod mmdebstrap e2fsprogs)
+	xz-utils kmod mmdebstrap e2fsprogs tmux)
 
 # QEMU: 7.2 (bookworm) runs stale translations after runtime text patching under
 # multi-threaded TCG (fixed in 8.1 by deba78709ae8, "accel/tcg: Always lock pages before

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of selftests/lib/pvt_parse.c, the checker the in-guest tests
- * trust: it must accept the documented format and reject every way a file
- * can be malformed or truncated.
+ * Unit tests of scripts/pvtrace/pvt_parse.c, the parser the pvtrace
+ * command and the in-guest checker trust: it must accept the documented
+ * format and reject every way a file can be malformed or truncated.
  */
 #include <string.h>
 
@@ -58,6 +58,13 @@ static const struct {
 	{ "count overflows u64",
 	  "# lo_ns hi_ns count\n0 " U64MAX " 18446744073709551616\n", 0 },
 	{ "negative count", "# lo_ns hi_ns count\n0 " U64MAX " -1\n", 0 },
+	{ "tab inside a field", "# key value\nvcpus 2\t3\n", 0 },
+	{ "control character", "# key value\nvcpus \x01\n", 0 },
+	{ "two histograms with the same key (a re-bound channel)",
+	  "# port lo_ns hi_ns count\n7 0 0 1\n7 1 " U64MAX " 2\n"
+	  "7 0 0 3\n7 1 " U64MAX " 4\n", 1 },
+	{ "the same key again, not from 0",
+	  "# port lo_ns hi_ns count\n7 0 " U64MAX " 1\n7 1 " U64MAX " 2\n", 0 },
 	{ "second key group truncated",
 	  "# cpu lo_ns hi_ns count\n0 0 " U64MAX " 1\n1 0 0 0\n", 0 },
 };
@@ -72,7 +79,7 @@ int main(void)
 	u64 c = 0;
 
 	ksft_print_header();
-	ksft_set_plan(NR_CASES + 2);
+	ksft_set_plan(NR_CASES + 3);
 	for (size_t i = 0; i < NR_CASES; i++) {
 		static const char * const verb[] = { "rejects", "accepts" };
 
@@ -86,6 +93,14 @@ int main(void)
 			 "total and column lookup\n");
 	ksft_test_result(!pvt_hist_bucket_count(&t, 12345, &c) && c == 5,
 			 "bucket lookup finds the bucket holding a value\n");
+	pvt_free(&t);
+
+	text = "# key value\nversion 0.1.0\nhooks none\n";
+	pvt_parse(text, strlen(text), &t, err, sizeof(err));
+	ksft_test_result(pvt_kv(&t, "hooks") && !strcmp(pvt_kv(&t, "hooks"), "none") &&
+			 !pvt_kv(&t, "nope") && pvt_find(&t, 1, "0.1.0") == 0 &&
+			 pvt_find(&t, 2, "x") == -1,
+			 "key lookup: pvt_kv and pvt_find\n");
 	pvt_free(&t);
 	ksft_finished();
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Parser and checker for the pvtrace debugfs record format. Strict on
- * purpose: a missing final newline (a truncated read), an empty field, a
+ * Parser and checker for the pvtrace debugfs record format, shared by the
+ * pvtrace command and the tests. Strict on purpose: a missing final
+ * newline (a truncated read), an empty field, a control character, a
  * record with the wrong number of fields or a gap between histogram
  * buckets is an error.
  */
@@ -68,6 +69,16 @@ int pvt_parse(const char *text, size_t len, struct pvt_table *t,
 		return fail(err, errlen, "no newline at end (truncated?)");
 	if (memchr(text, '\0', len))
 		return fail(err, errlen, "NUL byte in file");
+	for (size_t i = 0, line = 1; i < len; i++) {
+		unsigned char ch = text[i];
+
+		if (ch == '\n')
+			line++;
+		else if (ch < 0x20 || ch == 0x7f)
+			return fail(err, errlen,
+				    "line %zu: control character 0x%02x", line,
+				    ch);
+	}
 	t->store = malloc(len + 1);
 	if (!t->store)
 		return fail(err, errlen, "out of memory");
@@ -137,6 +148,23 @@ int pvt_col(const struct pvt_table *t, const char *name)
 	return -1;
 }
 
+int pvt_find(const struct pvt_table *t, int col, const char *key)
+{
+	if (col < 0 || col >= t->ncols)
+		return -1;
+	for (int r = 0; r < t->nrows; r++)
+		if (!strcmp(t->rows[r][col], key))
+			return r;
+	return -1;
+}
+
+const char *pvt_kv(const struct pvt_table *t, const char *key)
+{
+	int r = pvt_find(t, 0, key);
+
+	return r < 0 || t->ncols < 2 ? NULL : t->rows[r][1];
+}
+
 int pvt_u64(const char *s, u64 *v)
 {
 	char *end;
@@ -175,7 +203,13 @@ int pvt_check_hist(const struct pvt_table *t, char *err, size_t errlen)
 	if (!pvt_is_hist(t))
 		return 0;
 	for (int r = 0; r < t->nrows; r++) {
-		int first = r == 0 || !same_key(t, r - 1, r);
+		/*
+		 * A histogram ends at U64_MAX: the next record starts another,
+		 * even with the same key (upcalls/channel_latency: a handler
+		 * re-bound to the same port and IRQ).
+		 */
+		int first = r == 0 || !same_key(t, r - 1, r) ||
+			    prev_hi == UINT64_MAX;
 		int last = r == t->nrows - 1 || !same_key(t, r, r + 1);
 
 		if (pvt_u64(t->rows[r][n - 3], &lo) ||

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Parser and checker for the pvtrace debugfs record format
- * (Documentation/ABI/testing/debugfs-pvtrace), for userspace tests.
+ * (Documentation/ABI/testing/debugfs-pvtrace), shared by the pvtrace
+ * command (scripts/pvtrace/) and the userspace tests.
  */
 #ifndef _PVT_PARSE_H
 #define _PVT_PARSE_H
@@ -30,6 +31,12 @@ void pvt_free(struct pvt_table *t);
 /* Index of column @name, or -1. */
 int pvt_col(const struct pvt_table *t, const char *name);
 
+/* The first record whose column @col is @key, or -1. */
+int pvt_find(const struct pvt_table *t, int col, const char *key);
+
+/* "key value" files: the value of @key, or NULL. */
+const char *pvt_kv(const struct pvt_table *t, const char *key);
+
 /* A whole unsigned 64-bit decimal number; 0 on success. */
 int pvt_u64(const char *s, u64 *v);
 
@@ -37,8 +44,10 @@ int pvt_u64(const char *s, u64 *v);
  * If the last three columns are "lo_<unit> hi_<unit> count" (lo_ns hi_ns
  * count for latencies, lo_entries hi_entries count for batch sizes...),
  * check that every
- * histogram (the rows sharing the same leading key columns, in order)
- * covers 0..U64_MAX with contiguous buckets. 0 if fine or not a histogram.
+ * histogram (consecutive rows sharing the same leading key columns, in
+ * order; one that reaches U64_MAX ends there, so that two histograms may
+ * share a key) covers 0..U64_MAX with contiguous buckets. 0 if fine or
+ * not a histogram.
  */
 int pvt_check_hist(const struct pvt_table *t, char *err, size_t errlen);
 int pvt_is_hist(const struct pvt_table *t);

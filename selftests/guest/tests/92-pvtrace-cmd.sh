@@ -1,0 +1,177 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# group: command
+# shellcheck disable=SC2016 # awk programs and a shell loop in single quotes
+# The pvtrace command (/usr/bin/pvtrace, static) in the guest:
+#   - status says loaded, with the module's version;
+#   - stat over 700 reads of /sys/hypervisor/version/major (one
+#     XENVER_version each) counts at least 700 xen_version calls, its
+#     shares add up, and it exits with the command's status;
+#   - top -n 2 into a pipe prints two plain blocks with rows;
+#   - export agrees with scripts/pvtrace-exporter on the live tree: run
+#     between two exporter runs, it has every series of the first and none
+#     that the second lacks (but the few whose labels name the current
+#     busiest or slowest), each value between the two runs';
+#   - record and report: a short recording, turned into a report;
+#   - after rmmod: exit 1 (not loaded) from status, stat, top and export
+#     (pvtrace_up 0); without debugfs: exit 5; reloaded: exit 0.
+. "$(dirname "$0")/../lib.sh"
+
+PVT=/usr/bin/pvtrace
+EXP=/usr/bin/pvtrace-exporter
+W=/tmp/cmd92
+N=700
+
+expect_refusal && tap_skip_all "no hypervisor: pvtrace refuses to load"
+is_loaded || tap_skip_all "pvtrace is not loaded"
+[ -x "$PVT" ] || tap_skip_all "$PVT is not in the initramfs"
+
+rm -rf "$W"
+mkdir -p "$W"
+
+tap_plan 14
+
+"$PVT" status >"$W/status" 2>&1
+rc=$?
+sed 's/^/# status: /' "$W/status"
+[ $rc -eq 0 ] && grep -q "^pvtrace  *loaded, version $(summary_get version) " "$W/status"
+tap_ok $? "pvtrace status: exit 0, loaded, version $(summary_get version)"
+
+# stat: N reads of /sys/hypervisor/version/major, one xen_version call each.
+"$PVT" stat --json -o "$W/stat.json" -- sh -c \
+	'i=0; while [ $i -lt '$N' ]; do read -r _ </sys/hypervisor/version/major; i=$((i+1)); done'
+rc=$?
+[ $rc -eq 0 ] && [ -s "$W/stat.json" ]
+tap_ok $? "pvtrace stat --json -- sh -c '$N reads of /sys/hypervisor/version/major': exit 0"
+if hcall_hook_off; then
+	tap_skip "stat counts >= $N xen_version calls" "the hypercall hook is off"
+else
+	calls=$(grep -o '"hypercall":"xen_version","calls":[0-9]*' "$W/stat.json" | sed 's/.*://')
+	tap_diag "xen_version calls in the interval: ${calls:-none}"
+	[ "${calls:-0}" -ge $N ]
+	tap_ok $? "stat counts at least $N xen_version calls (${calls:-none})"
+fi
+# The sources' shares add up to the total; their times too; largest first.
+bad=$(awk '{
+	s = $0; sub(/.*"sources":\[/, "", s); sub(/\].*/, "", s)
+	n = split(s, src, "},")
+	for (i = 1; i <= n; i++) {
+		p = src[i]; sub(/.*"share_pct":/, "", p); sub(/[,}].*/, "", p); sum += p
+		t = src[i]; sub(/.*"time_ns":/, "", t); sub(/[,}].*/, "", t); tsum += t
+		if (i > 1 && t + 0 > prev + 0) print "order"
+		prev = t
+	}
+	tot = $0; sub(/.*"total_share_pct":/, "", tot); sub(/[,}].*/, "", tot)
+	tns = $0; sub(/.*"total_ns":/, "", tns); sub(/[,}].*/, "", tns)
+	d = sum - tot; if (d < 0) d = -d
+	if (n < 1 || d > 0.0001 * n) print "shares " sum " != " tot
+	if (tsum != tns) print "times " tsum " != " tns
+	printf "# %d sources, %.4f%% of the vCPU time\n", n, tot > "/dev/stderr"
+}' "$W/stat.json")
+[ -z "$bad" ]
+tap_ok $? "stat: the sources' shares and times add up to the total, largest first (${bad:-ok})"
+
+"$PVT" stat -o "$W/stat.txt" -- sh -c 'exit 5'
+rc=$?
+[ $rc -eq 5 ] && grep -q "guest-wide counts over the command's interval" "$W/stat.txt"
+tap_ok $? "stat -- sh -c 'exit 5': exit 5, a text report that says it counts guest-wide"
+
+# top into a pipe: plain blocks.
+"$PVT" top -n 2 --delay 0.5 >"$W/top" 2>&1
+rc=$?
+head -n 12 "$W/top" | sed 's/^/# top: /'
+blocks=$(grep -c '^pvtrace top - ' "$W/top")
+rows=$(awk '$1 == "CPU" { c = 1; next } c && /^ +[0-9]+ / { n++ } /^$/ { c = 0 } END { print n + 0 }' "$W/top")
+[ $rc -eq 0 ] && [ "$blocks" = 2 ] && [ "$rows" -ge 2 ] && ! grep -q "$(printf '\033')" "$W/top"
+tap_ok $? "top -n 2 into a pipe: exit 0, 2 plain blocks, $rows vCPU rows"
+if hcall_hook_off; then
+	tap_skip "top shows hypercall rows" "the hypercall hook is off"
+else
+	awk '$NF == "HYPERCALL" { getline; if ($1 ~ /^[0-9.]+$/) f = 1 } END { exit !f }' "$W/top"
+	tap_ok $? "top shows hypercall rows"
+fi
+
+# export between two exporter runs.
+"$EXP" -o "$W/a.prom" 2>"$W/err"
+"$PVT" export -o "$W/p.prom" 2>>"$W/err"
+rc=$?
+"$EXP" -o "$W/b.prom" 2>>"$W/err"
+sed 's/^/# stderr: /' "$W/err"
+# series FILE: the series (name and labels), but those whose labels name
+# the busiest call sites, the slowest call or a channel's current binding.
+series() {
+	grep -v '^#' "$1" | grep -v -e '^pvtrace_hypercall_caller_calls_total' \
+		-e '^pvtrace_slowest_info' -e '^pvtrace_channel_info' | sed 's/ [^ ]*$//' | sort
+}
+series "$W/a.prom" >"$W/a.s"
+series "$W/p.prom" >"$W/p.s"
+series "$W/b.prom" >"$W/b.s"
+# missing A B: the lines of B that A lacks (busybox has no comm).
+missing() {
+	awk 'NR == FNR { s[$0] = 1; next } !($0 in s)' "$1" "$2" | head -n 3
+}
+only_a=$(missing "$W/p.s" "$W/a.s")
+only_p=$(missing "$W/b.s" "$W/p.s")
+[ $rc -eq 0 ] && grep -qx 'pvtrace_up 1' "$W/p.prom" && [ -z "$only_a" ] && [ -z "$only_p" ]
+tap_ok $? "export between two pvtrace-exporter runs: $(grep -c . "$W/p.s") series, all of the first run's, none the second lacks (${only_a}${only_p})"
+# Values: each sample of export between the two exporter runs' (counters
+# only grow; gauges that do not move are equal).
+bad=$(awk 'FNR == 1 { f++ } /^#/ { next } { k = $1; v = $NF }
+	f == 1 { a[k] = v } f == 2 { b[k] = v }
+	f == 3 && (k in a) && (k in b) {
+		lo = a[k] + 0; hi = b[k] + 0
+		if (lo > hi) { x = lo; lo = hi; hi = x }
+		e = hi * 1e-12
+		if (v + 0 < lo - e || v + 0 > hi + e) { printf "%s(%s<=%s<=%s) ", k, a[k], v, b[k]; if (++n > 3) exit }
+	}' "$W/a.prom" "$W/b.prom" "$W/p.prom")
+[ -z "$bad" ]
+tap_ok $? "export: every value between the two exporter runs' (bad: ${bad:-none})"
+
+# record and report.
+if [ -f "$PVT_DIR/recorder/status" ]; then
+	"$PVT" record -t 0.5 -o "$W/rec.trace" 2>"$W/err"
+	rc=$?
+	"$PVT" report -s "$W/rec.trace.status" "$W/rec.trace" >"$W/report" 2>>"$W/err"
+	rc2=$?
+	sed 's/^/# stderr: /' "$W/err"
+	head -n 5 "$W/report" | sed 's/^/# report: /'
+	[ $rc -eq 0 ] && [ $rc2 -eq 0 ] && head -n 1 "$W/rec.trace" | grep -q '^# time_ns cpu event ' &&
+		grep -q '^state stopped$' "$W/rec.trace.status" && [ -s "$W/report" ]
+	tap_ok $? "record -t 0.5 then report: a stopped recording and its report"
+else
+	tap_skip "record and report" "no recorder/ (a module without the flight recorder)"
+fi
+
+# Errors: not loaded, then debugfs not mounted.
+pvt_rmmod
+"$PVT" status >/dev/null 2>"$W/err"
+r1=$?
+"$PVT" stat -- true 2>>"$W/err"
+r2=$?
+"$PVT" top -n 1 >/dev/null 2>>"$W/err"
+r3=$?
+"$PVT" export -o "$W/down.prom" 2>>"$W/err"
+r4=$?
+sed 's/^/# stderr: /' "$W/err"
+[ $r1 -eq 1 ] && [ $r2 -eq 1 ] && [ $r3 -eq 1 ] && [ $r4 -eq 1 ] &&
+	[ "$(grep -v '^#' "$W/down.prom")" = "pvtrace_up 0" ] && grep -q 'not loaded' "$W/err"
+tap_ok $? "after rmmod: status, stat, top and export exit 1 (not loaded: $r1 $r2 $r3 $r4), export writes pvtrace_up 0"
+"$PVT" stat -- sh -c 'echo ran >'"$W/ran" 2>/dev/null
+[ ! -e "$W/ran" ]
+tap_ok $? "after rmmod: stat fails before running the command"
+
+if umount /sys/kernel/debug 2>/dev/null; then
+	"$PVT" status >/dev/null 2>"$W/err"
+	rc=$?
+	mount -t debugfs debugfs /sys/kernel/debug
+	sed 's/^/# stderr: /' "$W/err"
+	[ $rc -eq 5 ] && grep -q 'not mounted' "$W/err"
+	tap_ok $? "debugfs not mounted: exit 5 ($rc)"
+else
+	tap_skip "debugfs not mounted: exit 5" "debugfs is busy"
+fi
+
+pvt_insmod
+"$PVT" status >/dev/null 2>&1
+tap_ok $? "reloaded: pvtrace status exits 0"
+tap_done
