@@ -433,6 +433,7 @@ static int status_show(struct seq_file *m, void *unused)
 		seq_printf(m, "window_ns %lu\n", pvtrace_hcall_window_ns());
 		seq_printf(m, "noreturn_calls %llu\n",
 			   pvtrace_hcall_noreturn_calls());
+		seq_printf(m, "in_flight %ld\n", pvtrace_hcall_inflight_calls());
 		seq_printf(m, "gs_base_calls %llu\n",
 			   READ_ONCE(pvtrace_hcall_gsbase_calls));
 		seq_printf(m, "single_entry_batches %llu\n",

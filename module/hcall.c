@@ -628,6 +628,17 @@ bool pvtrace_hcall_installed(void)
 	return READ_ONCE(installed);
 }
 
+/* Calls inside the stub now, on every CPU (a moment's view). */
+long pvtrace_hcall_inflight_calls(void)
+{
+	long n = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		n += per_cpu(pvtrace_hcall_inflight, cpu);
+	return n;
+}
+
 u64 pvtrace_hcall_noreturn_calls(void)
 {
 	u64 n = 0;

@@ -278,6 +278,7 @@ void pvtrace_hcall_read_mc(struct pvtrace_mc_stats *dst);
 u64 pvtrace_hcall_calls(const struct pvtrace_hcall_slot_stats *s);
 bool pvtrace_hcall_installed(void);
 u64 pvtrace_hcall_noreturn_calls(void);
+long pvtrace_hcall_inflight_calls(void);
 unsigned long pvtrace_hcall_window_ns(void);
 bool pvtrace_hcall_tsc_emulated(void);
 
