@@ -4,7 +4,7 @@
 #                [--vcpus N] [--cpus N] [--mem MiB] [--timeout SECONDS]
 #                [--append-extra "guest kernel args"] [--xen-extra "Xen args"]
 #                [--accel tcg|tcg,thread=single] [--xen 4.17|4.20] [--tsc invariant|plain]
-#                [--icount]
+#                [--icount] [--dom0-kernel KVER]
 #   pv/pvh: Xen with the kernel as PV or PVH dom0 (dom0 gets half of --mem);
 #   native: the kernel alone on plain QEMU.
 #   --xen: the hypervisor; default 4.20 for pvh (4.17's PVH dom0 halts at once under
@@ -15,6 +15,8 @@
 #   last decade, so that Xen runs every guest on the native TSC; plain leaves QEMU's
 #   CPUID alone, and Xen then emulates the TSC for PVH, HVM and PV domU guests
 #   (Documentation/lab-domu.rst, "The TSC").
+#   --dom0-kernel: for the domU modes, dom0's kernel when it is not the domU's (a
+#   cloud flavour cannot be dom0: no CONFIG_XEN_DOM0); default --kernel.
 #   --icount: QEMU's instruction-count clock (-icount shift=0,sleep=off): guest time
 #   advances one ns per instruction, for repeatable benchmarks; one TCG thread.
 #   domu-pv/domu-pvhvm: a PV dom0 (Debian root image of dom0fs.sh, 1 vCPU) running the
@@ -43,7 +45,7 @@ DONE_GRACE=30  # seconds for poweroff after ##PVTRACE-DONE
 usage() { sed -n '2,/^# shellcheck/{/^# shellcheck/d;p}' "$0" >&2; exit 2; }
 
 kernel='' mode='' initrd='' logf='' vcpus=2 cpus='' mem=2048 tmo=180 extra='' xen_extra=''
-accel=tcg xen='' tsc=invariant icount=0
+accel=tcg xen='' tsc=invariant icount=0 dom0_kernel=''
 # domu-* modes: the dom0 root image (dom0fs.sh), dom0's and the domU's memory, and the
 # domU network (dom0's xenbr0 is DOMU_PEER/24).
 DOM0_IMG=$CACHE/dom0/rootfs.ext4
@@ -66,6 +68,7 @@ while [ $# -gt 0 ]; do
 	--accel) accel=$2 ;;
 	--xen) xen=$2 ;;
 	--tsc) tsc=$2 ;;
+	--dom0-kernel) dom0_kernel=$2 ;;
 	--icount) icount=1 && shift && continue ;;
 	-h | --help) usage ;;
 	*) die "unknown argument $1" ;;
@@ -153,7 +156,9 @@ domu-pv | domu-pvhvm)
 			"$domu_type" "$vcpus" "$DOMU_MEM" "$DOMU_PEER"
 		printf 'DOMU_CMDLINE=%q\n' "$dcons loglevel=6 pvtrace.expect=$expect pvtrace.initial=0 pvtrace.net=$DOMU_NET pvtrace.peer=$DOMU_PEER pvtrace.vbd=xvdb $extra"
 	} >"$d0dir/domu.env"
-	"$LAB_DIR/dom0/mkinitrd.sh" "$kver" "$initrd" "$d0dir/domu.env" "$d0dir/dom0.cpio.gz" ||
+	d0kver=$(resolve_kver "${dom0_kernel:-$kver}")
+	vmlinuz=$(vmlinuz_of "$d0kver")
+	"$LAB_DIR/dom0/mkinitrd.sh" "$d0kver" "$initrd" "$d0dir/domu.env" "$d0dir/dom0.cpio.gz" "$kver" ||
 		die "building the dom0 initramfs failed"
 	dom0_initrd=$d0dir/dom0.cpio.gz
 	# dom0: 1 vCPU, PV (an HVM domU needs the CPU's SVM+NPT, dom0 stays PV).

@@ -6,7 +6,7 @@
 #   SKIP: <config>/<script>/<N> <description>
 # plus FAIL lines for broken runs (<config>/boot, <config>/kernel, <config>/<script>/end|rc|plan),
 # and at the end the rows that took longest.
-# Usage: matrix.sh [--full] [--only CONFIG-GLOB] [--kernels "K61 K612"] [--no-setup]
+# Usage: matrix.sh [--full] [--only CONFIG-GLOB] [--kernels "K61 K72 ..."] [--no-setup]
 #   --full: every row; without it, the core rows ("c" below), which cover every kernel
 #   line, guest type, Xen and hook, and fit make test's time.
 # Rows on one emulated CPU (V or V/C with C = 1) run PVTRACE_LAB_JOBS at a time (default
@@ -21,7 +21,9 @@
 # One row per boot. The config name is <kernel short version>-<suffix>, e.g. 6.12-pvh.
 # Columns:
 #   set      c: make test and make test-full; f: make test-full only
-#   kernel   K61 or K612 (kernels.env)
+#   kernel   a kernel line of common.sh (kernels.env: K510, K61, K612, K72, K72C); for a
+#            domU mode LINE/DOM0LINE gives dom0 its own (a cloud flavour cannot be
+#            dom0)
 #   suffix   the config name's second part
 #   mode     pv, pvh (dom0), native, domu-pv, domu-pvhvm (a domU of a PV dom0)
 #   vcpus    V (V vCPUs on V emulated CPUs) or V/C (V vCPUs on C emulated CPUs: with
@@ -35,13 +37,19 @@
 #   extra    guest kernel arguments
 # Every row loads pvtrace with every hook it has (drivers=1 where its tests ask).
 # What each kind of row is for:
-# - pv/pvh, 2 vCPUs: every test, both lines; PV on Xen 4.17 (6.1) and 4.20 (6.12).
+# - pv/pvh, 2 vCPUs: every test, every line the lab boots (5.10, 6.1, 6.12, sid's 7.x);
+#   PV on Xen 4.17 (5.10, 6.1) and 4.20 (6.12, 7.x: the newest line on the newest Xen).
 # - pv-4on2, pvh-2on1: steal is real (more vCPUs than CPUs), every hook loaded.
 # - pvh-tscemu: Xen emulates the TSC (tsc=plain): the hooks' untimed paths.
 # - *-stress: 100 load/unload cycles of each hook under its own load, 2 vCPUs on 2.
+# - *-unload: unloads while a vCPU is inside a long hypercall and another idle in
+#   SCHEDOP_block (79-unload-inflight.sh), 3 vCPUs on 2: 6.12, where
+#   synchronize_rcu_tasks_rude() still waits, and 7.x, where it does not.
 # - domu-pv, domu-pvhvm: an unprivileged domU with a vif and a vbd
 #   (Documentation/lab-domu.rst), 1 vCPU; PV on Xen 4.17, PVHVM on 4.20 (trixie's
-#   toolstack: with 4.17's, an HVM domU dies in its firmware under QEMU >= 8).
+#   toolstack: with 4.17's, an HVM domU dies in its firmware under QEMU >= 8);
+#   domu-pvhvm-cloud: the cloud flavour, what Debian's images on AWS's Xen instances
+#   boot, as a PVHVM domU of an amd64 dom0.
 # - native: plain QEMU, no hypervisor: pvtrace refuses to load.
 ALL=all
 DOMU_GROUPS=core,steal,upcalls,hypercalls,drivers,recorder
@@ -50,24 +58,40 @@ MATRIX=(
 	"c K61  pvh            pvh        2   4.20 invariant - $ALL"
 	"c K612 pv             pv         2   4.20 invariant - $ALL"
 	"c K612 pvh            pvh        2   4.20 invariant - $ALL"
+	"c K510 pv             pv         2   4.17 invariant - $ALL"
+	"c K510 pvh            pvh        2   4.20 invariant - $ALL"
+	"c K72  pv             pv         2   4.20 invariant - $ALL"
+	"c K72  pvh            pvh        2   4.20 invariant - $ALL"
+	"f K72  pv-417         pv         2   4.17 invariant - $ALL"
+	"f K61  pv-420         pv         2   4.20 invariant - $ALL"
 	"c K61  native         native     2   -    invariant - core"
-	"c K612 native         native     2   -    invariant - core"
+	"f K612 native         native     2   -    invariant - core"
+	"f K510 native         native     2   -    invariant - core"
+	"c K72  native         native     2   -    invariant - core"
 	"c K61  pv-4on2        pv         4/2 4.17 invariant - core,steal,upcalls,hypercalls"
 	"f K612 pv-4on2        pv         4/2 4.17 invariant - core,steal,upcalls,hypercalls"
 	"c K61  pvh-tscemu     pvh        2   4.20 plain     - core,steal,upcalls,hypercalls,drivers,recorder"
 	"f K612 pvh-tscemu     pvh        2   4.20 plain     - core,steal,upcalls,hypercalls,drivers,recorder"
-	"f K61  pv-420         pv         2   4.20 invariant - $ALL"
 	"c K61  pv-stress      pv         2   4.17 invariant - stress pvtrace.stress=100"
 	"c K612 pvh-stress     pvh        2   4.20 invariant - stress pvtrace.stress=100"
 	"f K612 pv-stress      pv         2   4.17 invariant - stress pvtrace.stress=100"
 	"f K61  pvh-stress     pvh        2   4.20 invariant - stress pvtrace.stress=100"
+	"f K72  pv-stress      pv         2   4.20 invariant - stress pvtrace.stress=100"
+	"f K72  pvh-stress     pvh        2   4.20 invariant - stress pvtrace.stress=100"
+	"c K612 pv-unload      pv         3/2 4.17 invariant - unload pvtrace.stress=20"
+	"c K72  pv-unload      pv         3/2 4.20 invariant - unload pvtrace.stress=20"
+	"f K612 pvh-unload     pvh        3/2 4.20 invariant - unload pvtrace.stress=100"
+	"f K72  pvh-unload     pvh        3/2 4.20 invariant - unload pvtrace.stress=100"
 	"c K612 pvh-2on1       pvh        2/1 4.20 invariant - core,steal,upcalls,hypercalls"
 	"f K61  pvh-2on1       pvh        2/1 4.20 invariant - core,steal,upcalls,hypercalls"
 	"c K61  domu-pvhvm     domu-pvhvm 1   4.20 invariant - $DOMU_GROUPS"
 	"c K612 domu-pvhvm     domu-pvhvm 1   4.20 invariant - $DOMU_GROUPS"
+	"c K72  domu-pvhvm     domu-pvhvm 1   4.20 invariant - $DOMU_GROUPS"
+	"c K72C/K72 domu-pvhvm-cloud domu-pvhvm 1 4.20 invariant - $DOMU_GROUPS"
 	"f K61  domu-pvhvm-tscemu domu-pvhvm 1 4.20 plain   - core,hypercalls,upcalls"
 	"c K61  domu-pv        domu-pv    1   4.17 invariant - $DOMU_GROUPS"
 	"c K612 domu-pv        domu-pv    1   4.17 invariant - $DOMU_GROUPS"
+	"f K510 domu-pv        domu-pv    1   4.17 invariant - $DOMU_GROUPS"
 	"f K61  domu-pv-tscemu domu-pv    1   4.17 plain     - core,hypercalls,upcalls"
 )
 DEFAULT_TIMEOUT=${PVTRACE_TIMEOUT:-600}
@@ -125,12 +149,14 @@ run_row() {
 	local row=$1 set kvar suffix mode vcpus xen tsc tmo groups extra kver short cfg logf t0 initrd
 	local -a args
 	read -r set kvar suffix mode vcpus xen tsc tmo groups extra <<<"$row"
+	d0var=${kvar#*/}
+	kvar=${kvar%/*}
 	kver=${!kvar}
 	short=$(kver_short "$kver")
 	cfg=$short-$suffix
 	logf=$labdir/$cfg.log
-	initrd=$labdir/initramfs-$short.cpio.gz
-	[ "$mode" = domu-pvhvm ] && initrd=$labdir/initramfs-$short-small.cpio.gz
+	initrd=$labdir/initramfs-$kver.cpio.gz
+	[ "$mode" = domu-pvhvm ] && initrd=$labdir/initramfs-$kver-small.cpio.gz
 	[ "$tmo" = - ] && tmo=$DEFAULT_TIMEOUT
 	[ "$groups" = all ] || extra="pvtrace.groups=$groups $extra"
 	if [ -z "${ready[$kvar]:-}" ]; then
@@ -140,6 +166,7 @@ run_row() {
 	args=(--kernel "$kver" --mode "$mode" --vcpus "${vcpus%/*}" --cpus "${vcpus#*/}"
 		--tsc "$tsc" --timeout "$tmo" --initrd "$initrd" --append-extra "$extra" --log "$logf")
 	[ "$xen" = - ] || args+=(--xen "$xen")
+	[ "$d0var" = "$kvar" ] || args+=(--dom0-kernel "${!d0var}")
 	t0=$SECONDS
 	"$LAB_DIR/boot.sh" "${args[@]}" 2>&1 || true
 	parse_log "$cfg" "$logf" | tee -a "$results"
@@ -173,7 +200,7 @@ collect_rows() {
 }
 
 main() {
-	local only='*' kernels="K61 K612" setup=1 sets=c
+	local only='*' kernels='' setup=1 sets=c
 	while [ $# -gt 0 ]; do
 		case "$1" in
 		--full) sets=cf; shift ;;
@@ -187,6 +214,13 @@ main() {
 	local start=$SECONDS
 	[ "$setup" = 1 ] && "$LAB_DIR/setup.sh" >&2
 	load_kernels
+	local n
+	# Default: every line the lab boots.
+	if [ -z "$kernels" ]; then
+		for n in $(line_names); do
+			[ "$(line_field "$n" 6)" = 1 ] && kernels+="$n "
+		done
+	fi
 	local labdir=$BUILD/lab results
 	mkdir -p "$labdir"
 	results=$labdir/results.txt
@@ -194,16 +228,20 @@ main() {
 
 	# Select rows first so that only the kernels in use are built. Rows on one
 	# emulated CPU go last: they run two at a time, after the others.
-	local row set kvar suffix mode vcpus kver short cfg selected=() later=()
+	local row set kvar kv suffix mode vcpus kver short cfg selected=() later=()
+	local -A need=() need_small=()
 	for row in "${MATRIX[@]}"; do
 		read -r set kvar suffix mode vcpus _ <<<"$row"
 		case $sets in *"$set"*) ;; *) continue ;; esac
-		case " $kernels " in *" $kvar "*) ;; *) continue ;; esac
-		kver=${!kvar}
+		kv=${kvar%/*}
+		case " $kernels " in *" $kv "*) ;; *) continue ;; esac
+		kver=${!kv}
 		cfg=$(kver_short "$kver")-$suffix
 		# shellcheck disable=SC2053 # $only is a glob on purpose
 		[[ $cfg == $only ]] || continue
 		if [ "${vcpus#*/}" = 1 ]; then later+=("$row"); else selected+=("$row"); fi
+		need[$kv]=1
+		[ "$mode" = domu-pvhvm ] && need_small[$kv]=1
 	done
 	selected+=("${later[@]}")
 	[ ${#selected[@]} -gt 0 ] || die "no configuration matches --only '$only' --kernels '$kernels'"
@@ -211,20 +249,18 @@ main() {
 	# Build the module and the initramfs once per kernel.
 	local -A ready=()
 	local -a small
-	for kvar in $kernels; do
+	for kvar in "${!need[@]}"; do
 		kver=${!kvar}
-		short=$(kver_short "$kver")
-		case "${selected[*]}" in *"$kvar "*) ;; *) continue ;; esac
 		# An HVM domU gets the small initramfs (mkinitramfs.sh --small).
 		small=(true)
-		case "${selected[*]}" in *"$kvar "*domu-pvhvm*) small=("$LAB_DIR/mkinitramfs.sh" --small) ;; esac
-		if "$LAB_DIR/build-module.sh" "$kver" >"$labdir/build-$short.log" 2>&1 &&
-			"$LAB_DIR/mkinitramfs.sh" "$kver" "$labdir/initramfs-$short.cpio.gz" >>"$labdir/build-$short.log" 2>&1 &&
-			"${small[@]}" "$kver" "$labdir/initramfs-$short-small.cpio.gz" >>"$labdir/build-$short.log" 2>&1; then
+		[ -n "${need_small[$kvar]:-}" ] && small=("$LAB_DIR/mkinitramfs.sh" --small)
+		if "$LAB_DIR/build-module.sh" "$kver" >"$labdir/build-$kver.log" 2>&1 &&
+			"$LAB_DIR/mkinitramfs.sh" "$kver" "$labdir/initramfs-$kver.cpio.gz" >>"$labdir/build-$kver.log" 2>&1 &&
+			"${small[@]}" "$kver" "$labdir/initramfs-$kver-small.cpio.gz" >>"$labdir/build-$kver.log" 2>&1; then
 			ready[$kvar]=1
 		else
-			echo "FAIL: $short/build pvtrace.ko or initramfs for $kver failed" | tee -a "$results"
-			sed 's/^/    | /' "$labdir/build-$short.log" | tail -n "$TAIL_LINES"
+			echo "FAIL: $(kver_short "$kver")/build pvtrace.ko or initramfs for $kver failed" | tee -a "$results"
+			sed 's/^/    | /' "$labdir/build-$kver.log" | tail -n "$TAIL_LINES"
 		fi
 	done
 
@@ -234,7 +270,8 @@ main() {
 	local out
 	for row in "${selected[@]}"; do
 		read -r set kvar suffix mode vcpus _ <<<"$row"
-		out=$labdir/$(kver_short "${!kvar}")-$suffix.out
+		kv=${kvar%/*}
+		out=$labdir/$(kver_short "${!kv}")-$suffix.out
 		if [ "${vcpus#*/}" != 1 ] || [ "$LAB_JOBS" -le 1 ]; then
 			collect_rows 0
 			run_row "$row" >"$out"

@@ -254,7 +254,7 @@ prepare_buildroot() {
 		read -r name _ _ _ b _ <<<"$l"
 		[ "$b" = "$suite" ] && pkgs+=("linux-headers-${!name}")
 	done
-	pkgs+=(make sparse dkms kmod)
+	pkgs+=(make sparse dkms kmod xz-utils)
 	key="v1 ${pkgs[*]}"
 	[ -d "$root/usr/src" ] && [ "$(cat "$root.stamp" 2>/dev/null)" = "$key" ] && return 0
 	log "build root $suite: mmdebstrap minbase + ${pkgs[*]} (about a minute)"
@@ -370,14 +370,15 @@ main() {
 		for n in $(line_names); do
 			prepare_kernel "$n"
 		done
-		for suite in $(for n in $(line_names); do line_field "$n" 5; done | sort -u); do
-			[ "$suite" = host ] || prepare_buildroot "$suite"
-		done
 		prepare_xen_busybox
 		write_kernels_env
 	fi
-	[ "$check" = 1 ] && check_build
 	load_kernels
+	# The build roots: a stamp check when nothing changed.
+	for suite in $(for n in $(line_names); do line_field "$n" 5; done | sort -u); do
+		[ "$suite" = host ] || prepare_buildroot "$suite"
+	done
+	[ "$check" = 1 ] && check_build
 	for n in $(line_names); do printf '%s=%s\n' "$n" "${!n}"; done
 }
 

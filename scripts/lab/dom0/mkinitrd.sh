@@ -6,12 +6,15 @@
 # and the pvtrace initramfs of mkinitramfs.sh) and the run's settings (domu.env).
 # Runs on the host; called by boot.sh for --mode domu-*. Nothing here is cached: a run
 # costs ~1 s (mostly gzip).
-# Usage: dom0/mkinitrd.sh KVER DOMU_INITRD DOMU_ENV_FILE OUT.cpio.gz
+# Usage: dom0/mkinitrd.sh KVER DOMU_INITRD DOMU_ENV_FILE OUT.cpio.gz [DOMU_KVER]
+#   KVER: dom0's kernel (its modules go in); DOMU_KVER: the domU's (default KVER), e.g. a
+#   cloud flavour, which cannot run as dom0 (no CONFIG_XEN_DOM0).
 # shellcheck source-path=SCRIPTDIR source=../common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
 
-[ $# -eq 4 ] || die "usage: $0 KVER DOMU_INITRD DOMU_ENV_FILE OUT.cpio.gz"
+[ $# -eq 4 ] || [ $# -eq 5 ] || die "usage: $0 KVER DOMU_INITRD DOMU_ENV_FILE OUT.cpio.gz [DOMU_KVER]"
 kver=$(resolve_kver "$1")
+domu_kver=$(resolve_kver "${5:-$1}")
 domu_initrd=$2 envf=$3 out=$4
 moddir=$(moddir_of "$kver")
 D0=$LAB_DIR/dom0
@@ -68,7 +71,7 @@ for n in "${order[@]}"; do
 	echo "$n" >>"$stage/modules/order"
 done
 # The domU's files and dom0's run script, copied to dom0's /run/pvtrace by stage1-init.
-cp "$(vmlinuz_of "$kver")" "$stage/pvtrace/vmlinuz"
+cp "$(vmlinuz_of "$domu_kver")" "$stage/pvtrace/vmlinuz"
 cp "$domu_initrd" "$stage/pvtrace/initrd.gz"
 cp "$envf" "$stage/pvtrace/domu.env"
 install -m 0755 "$D0/run.sh" "$stage/pvtrace/run.sh"
