@@ -108,10 +108,8 @@ void xen_hypercall_func(void);	/* only its type is used */
  * cpuid_base_hypervisor()/...", 6.16). Expanded where used, after
  * <asm/processor.h> (or, from 6.16, <asm/cpuid/api.h>).
  */
-#if __has_include("asm/cpuid/api.h")
-#include <asm/cpuid/api.h>
-#endif
 #ifdef PVTRACE_HAVE_CPUID_BASE_HYPERVISOR
+#include <asm/cpuid/api.h>
 #define pvtrace_cpuid_base(sig, leaves)	cpuid_base_hypervisor(sig, leaves)
 #else
 #define pvtrace_cpuid_base(sig, leaves)	hypervisor_cpuid_base(sig, leaves)
