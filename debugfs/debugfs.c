@@ -14,6 +14,7 @@
 #include <xen/interface/version.h>
 
 #include <pvtrace/pvtrace.h>
+#include <pvtrace/timebase.h>
 
 static struct dentry *pvtrace_dir;
 
@@ -55,6 +56,7 @@ static int summary_show(struct seq_file *m, void *unused)
 	seq_printf(m, "selftest %s\n",
 		   pvtrace_selftest_stats() ? "passed" : "off");
 	seq_printf(m, "torn_reads %llu\n", pvtrace_stats_torn_reads());
+	seq_printf(m, "timing %d\n", pvtrace_timing());
 	pvtrace_steal_seq_summary(m);
 	return 0;
 }
@@ -62,7 +64,7 @@ DEFINE_SHOW_ATTRIBUTE(summary);
 
 static int selftest_hist_show(struct seq_file *m, void *unused)
 {
-	const struct pvtrace_stats *st = m->private;
+	struct pvtrace_stats *st = m->private;
 	struct pvtrace_selftest_block *sum;
 	int ret;
 
@@ -81,7 +83,7 @@ DEFINE_SHOW_ATTRIBUTE(selftest_hist);
 
 static int selftest_cpus_show(struct seq_file *m, void *unused)
 {
-	const struct pvtrace_stats *st = m->private;
+	struct pvtrace_stats *st = m->private;
 	struct pvtrace_selftest_block *snap;
 	unsigned int cpu;
 
@@ -103,7 +105,7 @@ DEFINE_SHOW_ATTRIBUTE(selftest_cpus);
 /* @hooks creates the active hooks' files. */
 void pvtrace_debugfs_init(void (*hooks)(struct dentry *dir))
 {
-	const struct pvtrace_stats *st = pvtrace_selftest_stats();
+	struct pvtrace_stats *st = pvtrace_selftest_stats();
 
 	pvtrace_dir = debugfs_create_dir("pvtrace", NULL);
 	debugfs_create_file("version", 0444, pvtrace_dir, NULL, &version_fops);

@@ -20,7 +20,7 @@
  * Sum @st over every vCPU into a buffer of its size and print the sum with
  * @show: every file here but functions_percpu is one such sum.
  */
-static int show_sum(struct seq_file *m, const struct pvtrace_stats *st,
+static int show_sum(struct seq_file *m, struct pvtrace_stats *st,
 		    void (*show)(struct seq_file *m, const void *sum))
 {
 	void *sum = kmalloc(st->size, GFP_KERNEL);

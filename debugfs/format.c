@@ -37,13 +37,21 @@ void pvtrace_seq_hist(struct seq_file *m, const char *key,
 
 /**
  * pvtrace_split_symbol() - split sprint_symbol()'s output into two fields
- * @sym: "func+0x1c/0x40 [mod]", cut to "func+0x1c/0x40"
- * @mod: set to "mod", or "vmlinux" for the kernel itself
+ * @sym: "func+0x1c/0x40 [mod]", cut to "func+0x1c/0x40"; an address that
+ *	resolves to nothing ("0xffffffffc0a01234": code since unloaded, BPF)
+ *	becomes "-", never the raw address (which kptr_restrict would hide)
+ * @mod: set to "mod", "vmlinux" for the kernel itself, "-" for nothing
  */
 void pvtrace_split_symbol(char *sym, const char **mod)
 {
 	char *sp = strchr(sym, ' ');
 
+	if (sym[0] == '0' && sym[1] == 'x') {
+		sym[0] = '-';
+		sym[1] = '\0';
+		*mod = "-";
+		return;
+	}
 	*mod = "vmlinux";
 	if (!sp)
 		return;

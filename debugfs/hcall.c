@@ -316,12 +316,17 @@ static int callers_show(struct seq_file *m, void *unused)
 	for (nr = 0; nr <= PVTRACE_HCALL_NR; nr++) {
 		shown = 0;
 		for (i = 0; i < n && shown < CALLERS_PER_HCALL; i++) {
-			unsigned int knr = (pairs[i][0] >> 32) - 1;
+			unsigned int knr = pvtrace_caller_nr(pairs[i][0]);
 
 			if (knr != nr && !(nr == PVTRACE_HCALL_NR && knr > nr))
 				continue;
-			sprint_symbol(sym, pvtrace_caller_ip(pairs[i][0]));
-			pvtrace_split_symbol(sym, &mod);
+			if (pvtrace_caller_retired(pairs[i][0])) {
+				strscpy(sym, "-", sizeof(sym));
+				mod = "unloaded";
+			} else {
+				sprint_symbol(sym, pvtrace_caller_ip(pairs[i][0]));
+				pvtrace_split_symbol(sym, &mod);
+			}
 			seq_printf(m, "%s %s %s %llu\n",
 				   nr < PVTRACE_HCALL_NR ?
 				   hcall_name(nr, buf, sizeof(buf)) : "out_of_range",
@@ -407,9 +412,10 @@ static u64 single_entry_batches(const struct pvtrace_ktab *k)
 	u64 n = 0;
 
 	for (i = 0; i < PVTRACE_KTAB_SIZE; i++) {
-		unsigned int nr = (k->key[i] >> 32) - 1;
+		unsigned int nr = pvtrace_caller_nr(k->key[i]);
 
-		if (!k->key[i] || nr == __HYPERVISOR_multicall)
+		if (!k->key[i] || nr == __HYPERVISOR_multicall ||
+		    pvtrace_caller_retired(k->key[i]))
 			continue;
 		sprint_symbol_no_offset(sym, pvtrace_caller_ip(k->key[i]));
 		if (!strcmp(sym, "xen_mc_flush"))
@@ -434,6 +440,8 @@ static int status_show(struct seq_file *m, void *unused)
 		seq_printf(m, "noreturn_calls %llu\n",
 			   pvtrace_hcall_noreturn_calls());
 		seq_printf(m, "in_flight %ld\n", pvtrace_hcall_inflight_calls());
+		seq_printf(m, "time_backwards %llu\n",
+			   pvtrace_hcall_backwards_calls());
 		seq_printf(m, "gs_base_calls %llu\n",
 			   READ_ONCE(pvtrace_hcall_gsbase_calls));
 		seq_printf(m, "single_entry_batches %llu\n",

@@ -51,6 +51,10 @@ static void show_rec(struct seq_file *m, const struct pvtrace_rec *r)
 			seq_printf(m, "%lld - ", r->value);
 		else
 			seq_printf(m, "- %lld ", -r->value);
+		if (r->site == PVTRACE_SITE_UNLOADED) {
+			seq_puts(m, "- unloaded\n");
+			break;
+		}
 		sprint_symbol(sym, r->site);
 		pvtrace_split_symbol(sym, &mod);
 		seq_printf(m, "%s %s\n", sym, mod);

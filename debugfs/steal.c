@@ -32,7 +32,7 @@ static struct pvtrace_steal_acc *read_totals(void)
 
 static int steal_show(struct seq_file *m, void *unused)
 {
-	const struct pvtrace_stats *st = pvtrace_steal_stats();
+	struct pvtrace_stats *st = pvtrace_steal_stats();
 	enum pvtrace_steal_source src = pvtrace_steal_mode();
 	struct pvtrace_steal_block *snap;
 	struct pvtrace_steal_acc *acc;

@@ -24,7 +24,7 @@
  */
 static int read_block(unsigned int blk, int cpu, struct pvtrace_chan_block *b)
 {
-	const struct pvtrace_stats *st = pvtrace_upcall_chan_stats(blk);
+	struct pvtrace_stats *st = pvtrace_upcall_chan_stats(blk);
 
 	if (cpu < 0)
 		return pvtrace_stats_read_sum(st, b);

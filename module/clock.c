@@ -21,12 +21,14 @@
 #include <linux/kernel.h>
 #include <linux/ktime.h>
 #include <linux/limits.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/string.h>
 #include <linux/workqueue.h>
 #include <asm/msr.h>
 #include <asm/tsc.h>
 
+#include <pvtrace/pvtrace.h>
 #include <pvtrace/clock.h>
 #include <pvtrace/timebase.h>
 
@@ -35,6 +37,49 @@
 #define ANCHOR_MIN_US		10000
 /* Reads per anchor; the one with the tightest clock bracket is kept. */
 #define ANCHOR_TRIES	4
+
+/*
+ * Whether the upcall and driver hooks time their events (the hypercall
+ * hook has its own hcall_timing): auto times them unless Xen emulates the
+ * TSC, where each read is a VM exit (two per event). Untimed, they count
+ * events all the same; their histograms then hold every event at 0 ns.
+ */
+static int param_timing = -1;	/* -1: auto */
+
+static int timing_set(const char *val, const struct kernel_param *kp)
+{
+	bool on;
+
+	if (sysfs_streq(val, "auto")) {
+		param_timing = -1;
+	} else if (!kstrtobool(val, &on)) {
+		param_timing = on;
+	} else {
+		pr_err("timing must be auto, 1 or 0: %.*s\n",
+		       (int)strcspn(val, "\n"), val);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int timing_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", param_timing < 0 ? "auto" :
+			  param_timing ? "1" : "0");
+}
+
+static const struct kernel_param_ops timing_ops = {
+	.set = timing_set,
+	.get = timing_get,
+};
+module_param_cb(timing, &timing_ops, NULL, 0444);
+MODULE_PARM_DESC(timing, "Time upcalls and driver calls: auto (unless Xen emulates the TSC), 1 or 0 (count only) (load time; default auto)");
+
+/* Do the upcall and driver hooks time their events? Decided at their load. */
+bool pvtrace_timing(void)
+{
+	return param_timing < 0 ? !pvtrace_env.tsc_emulated : param_timing;
+}
 
 static DEFINE_MUTEX(clock_lock);
 static struct pvtrace_tb clock_tb;

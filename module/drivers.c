@@ -34,6 +34,7 @@
 
 #include <pvtrace/pvtrace.h>
 #include <pvtrace/clock.h>
+#include <pvtrace/timebase.h>
 #include <pvtrace/drivers.h>
 #include <pvtrace/hcall.h>
 
@@ -83,6 +84,7 @@ static unsigned int ntargets;
 static struct pvtrace_stats cpu_stats;
 static struct pvtrace_stats xs_stats;
 static u32 drv_mult;
+static bool drv_timed;		/* pvtrace_timing() at load */
 
 static struct drv_target *target_of(struct kretprobe_instance *ri)
 {
@@ -154,7 +156,7 @@ static int drv_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 		in->type = (u32)regs->si;
 	else if (dt->t.kind == PVTRACE_DRV_XS_USER)
 		in->type = READ_ONCE(((struct xsd_sockmsg *)regs->di)->type);
-	in->t0 = rdtsc_ordered();
+	in->t0 = drv_timed ? rdtsc_ordered() : 0;
 	return 0;
 }
 
@@ -164,7 +166,7 @@ static int drv_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct pvtrace_drv_cpu __percpu *s = cpu_stats.pcpu;
 	struct pvtrace_drv_xs_cpu __percpu *x = xs_stats.pcpu;
 	struct drv_target *dt = target_of(ri);
-	u64 now = rdtsc_ordered();
+	u64 now = in->t0 ? rdtsc_ordered() : 0;
 	unsigned int slot;
 	u64 ns;
 
@@ -440,6 +442,7 @@ static int drivers_init(void)
 	if (!pvtrace_guest_is_xen(pvtrace_env.guest) || !param_enabled)
 		return -ENODEV;
 	drv_mult = pvtrace_tsc_mult(tsc_khz);
+	drv_timed = pvtrace_timing();
 	if (!drv_mult) {
 		pr_err("drivers: no TSC frequency; cannot time calls\n");
 		return -ENODEV;
@@ -550,12 +553,12 @@ bool pvtrace_drv_info(unsigned int i, struct pvtrace_drv_info *info)
 	return true;
 }
 
-const struct pvtrace_stats *pvtrace_drv_stats(void)
+struct pvtrace_stats *pvtrace_drv_stats(void)
 {
 	return &cpu_stats;
 }
 
-const struct pvtrace_stats *pvtrace_drv_xs_stats(void)
+struct pvtrace_stats *pvtrace_drv_xs_stats(void)
 {
 	return &xs_stats;
 }

@@ -6,9 +6,22 @@
 #include <linux/errno.h>
 #include <asm/cpufeature.h>
 #include <asm/hypervisor.h>
+#include <asm/processor.h>
+#include <asm/xen/hypervisor.h>
 #include <xen/xen.h>
 
 #include <pvtrace/env.h>
+
+/* Xen's CPUID leaf 3: does Xen emulate RDTSC for this guest? */
+static bool xen_tsc_emulated(void)
+{
+	u32 base = xen_cpuid_base(), eax, ebx, ecx, edx;
+
+	if (!base || cpuid_eax(base) < base + 3)
+		return false;
+	cpuid_count(base + 3, 0, &eax, &ebx, &ecx, &edx);
+	return eax & XEN_CPUID_TSC_EMULATED;
+}
 
 /**
  * pvtrace_env_probe() - work out where the module runs
@@ -29,6 +42,7 @@ int pvtrace_env_probe(struct pvtrace_env *env)
 
 	env->guest = pvtrace_env_classify(&f);
 	env->xen_initial = xen_initial_domain();
+	env->tsc_emulated = pvtrace_guest_is_xen(env->guest) && xen_tsc_emulated();
 	why = pvtrace_env_refusal(env->guest);
 	if (why) {
 		pr_err("%s\n", why);

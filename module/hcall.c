@@ -26,9 +26,11 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
+#include <linux/notifier.h>
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
+#include <linux/smp.h>
 #include <linux/static_call.h>
 #include <asm/processor.h>
 #include <asm/tsc.h>
@@ -193,21 +195,6 @@ static int install(void)
 	return 0;
 }
 
-/*
- * Does Xen emulate RDTSC for this guest (an HVM guest on a host without an
- * invariant TSC, or after migration)? Then each TSC read is a VM exit, and
- * timing would cost two exits per hypercall.
- */
-static bool xen_tsc_emulated(void)
-{
-	u32 base = xen_cpuid_base(), eax, ebx, ecx, edx;
-
-	if (!base || cpuid_eax(base) < base + 3)
-		return false;
-	cpuid_count(base + 3, 0, &eax, &ebx, &ecx, &edx);
-	return eax & XEN_CPUID_TSC_EMULATED;
-}
-
 static bool timing_wanted(void)
 {
 	return param_timing < 0 ? !tsc_emulated : param_timing;
@@ -245,19 +232,26 @@ static void set_window(unsigned long ns)
 		   div_u64((u64)ns * tsc_khz, USEC_PER_SEC));
 }
 
+/* The blocks the read side copies, with their last consistent copies. */
+static struct pvtrace_stats block_stats[PVTRACE_HCALL_BLOCKS];
+static struct pvtrace_stats mc_stats;
+
+/* Not used: the read side sums the slots itself. */
+static void fold_none(void *dst, const void *src)
+{
+}
+
 static void free_stats(void)
 {
 	unsigned int i;
 
-	for (i = 0; i < PVTRACE_HCALL_BLOCKS; i++) {
-		free_percpu(pvtrace_hcall_stats.blocks[i]);
-		pvtrace_hcall_stats.blocks[i] = NULL;
-	}
+	for (i = 0; i < PVTRACE_HCALL_BLOCKS; i++)
+		pvtrace_stats_destroy(&block_stats[i]);
+	pvtrace_stats_destroy(&mc_stats);
 	free_percpu(pvtrace_hcall_untimed);
 	pvtrace_hcall_untimed = NULL;
 	free_percpu(pvtrace_hcall_stats.errors);
 	free_percpu(pvtrace_hcall_stats.callers);
-	free_percpu(pvtrace_hcall_stats.mc);
 	memset(&pvtrace_hcall_stats, 0, sizeof(pvtrace_hcall_stats));
 }
 
@@ -267,21 +261,59 @@ static int alloc_stats(void)
 	unsigned int i;
 
 	for (i = 0; i < PVTRACE_HCALL_BLOCKS; i++) {
-		st->blocks[i] = alloc_percpu(struct pvtrace_hcall_block);
-		if (!st->blocks[i])
+		if (pvtrace_stats_init(&block_stats[i],
+				       sizeof(struct pvtrace_hcall_block),
+				       __alignof__(struct pvtrace_hcall_block),
+				       fold_none))
 			goto out_free;
+		st->blocks[i] = block_stats[i].pcpu;
 	}
+	if (pvtrace_stats_init(&mc_stats, sizeof(struct pvtrace_mc_stats),
+			       __alignof__(struct pvtrace_mc_stats), fold_none))
+		goto out_free;
+	st->mc = mc_stats.pcpu;
 	pvtrace_hcall_untimed = __alloc_percpu(PVTRACE_SLOT_NR * sizeof(u64),
 					       sizeof(u64));
 	st->errors = alloc_percpu(struct pvtrace_ktab);
 	st->callers = alloc_percpu(struct pvtrace_ktab);
-	st->mc = alloc_percpu(struct pvtrace_mc_stats);
-	if (pvtrace_hcall_untimed && st->errors && st->callers && st->mc)
+	if (pvtrace_hcall_untimed && st->errors && st->callers)
 		return 0;
 out_free:
 	free_stats();
 	return -ENOMEM;
 }
+
+/*
+ * A module going: each CPU retires its own callers-table keys of call
+ * sites in it (pvtrace_caller_retired()). A count racing with this on the
+ * same CPU lands in the entry either way, and belongs to the module going.
+ */
+static void retire_callers(void *arg)
+{
+	struct pvtrace_ktab *t = this_cpu_ptr(pvtrace_hcall_stats.callers);
+	const struct module *mod = arg;
+	unsigned int i;
+
+	for (i = 0; i < PVTRACE_KTAB_SIZE; i++) {
+		u64 key = READ_ONCE(t->key[i]);
+
+		if (key && !pvtrace_caller_retired(key) &&
+		    within_module(pvtrace_caller_ip(key), mod))
+			WRITE_ONCE(t->key[i], key | PVTRACE_CALLER_RETIRED);
+	}
+}
+
+static int hcall_module_event(struct notifier_block *nb, unsigned long event,
+			      void *data)
+{
+	if (event == MODULE_STATE_GOING)
+		on_each_cpu(retire_callers, data, 1);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block hcall_nb = {
+	.notifier_call = hcall_module_event,
+};
 
 static int hcall_init(void)
 {
@@ -315,10 +347,15 @@ static int hcall_init(void)
 	ret = alloc_stats();
 	if (ret)
 		return ret;
+	ret = register_module_notifier(&hcall_nb);
+	if (ret) {
+		free_stats();
+		return ret;
+	}
 
 	mutex_lock(&hcall_lock);
 	pvtrace_hcall_cfg.mult = pvtrace_tsc_mult(tsc_khz);
-	tsc_emulated = xen_tsc_emulated();
+	tsc_emulated = pvtrace_env.tsc_emulated;
 	build_slotmap();
 	set_flags();
 	if (tsc_emulated && param_timing < 0)
@@ -327,8 +364,10 @@ static int hcall_init(void)
 	ret = param_enabled ? install() : 0;
 	ready = !ret;
 	mutex_unlock(&hcall_lock);
-	if (ret)
+	if (ret) {
+		unregister_module_notifier(&hcall_nb);
 		free_stats();
+	}
 	return ret;
 }
 
@@ -338,6 +377,7 @@ static void hcall_exit(void)
 	uninstall();
 	ready = false;
 	mutex_unlock(&hcall_lock);
+	unregister_module_notifier(&hcall_nb);
 	free_stats();
 }
 
@@ -532,18 +572,13 @@ void pvtrace_hcall_read_slots(int cpu, struct pvtrace_hcall_slot_stats *dst)
 	if (!tmp)
 		return;
 	for (b = 0; b < PVTRACE_HCALL_BLOCKS; b++) {
-		struct pvtrace_stats st = {
-			.pcpu = pvtrace_hcall_stats.blocks[b],
-			.size = sizeof(*tmp),
-		};
-
 		first = b * PVTRACE_SLOTS_PER_BLOCK;
 		n = min_t(unsigned int, PVTRACE_SLOTS_PER_BLOCK,
 			  PVTRACE_SLOT_NR - first);
 		for_each_possible_cpu(c) {
 			if (cpu >= 0 && c != cpu)
 				continue;
-			pvtrace_stats_read_cpu(&st, c, tmp);
+			pvtrace_stats_read_cpu(&block_stats[b], c, tmp);
 			for (i = 0; i < n; i++) {
 				struct pvtrace_hcall_slot_stats *d = &dst[first + i];
 				const struct pvtrace_hcall_slot_stats *s = &tmp->slot[i];
@@ -594,17 +629,13 @@ void pvtrace_hcall_read_ktab(struct pvtrace_ktab __percpu *t, int only,
 void pvtrace_hcall_read_mc(struct pvtrace_mc_stats *dst)
 {
 	struct pvtrace_mc_stats *tmp = kmalloc(sizeof(*tmp), GFP_KERNEL);
-	struct pvtrace_stats st = {
-		.pcpu = pvtrace_hcall_stats.mc,
-		.size = sizeof(*tmp),
-	};
 	unsigned int cpu, i;
 
 	memset(dst, 0, sizeof(*dst));
 	if (!tmp)
 		return;
 	for_each_possible_cpu(cpu) {
-		pvtrace_stats_read_cpu(&st, cpu, tmp);
+		pvtrace_stats_read_cpu(&mc_stats, cpu, tmp);
 		for (i = 0; i <= PVTRACE_MC_BATCH_MAX; i++)
 			dst->batch[i] += tmp->batch[i];
 		for (i = 0; i <= PVTRACE_HCALL_NR; i++) {
@@ -626,6 +657,17 @@ u64 pvtrace_hcall_calls(const struct pvtrace_hcall_slot_stats *s)
 bool pvtrace_hcall_installed(void)
 {
 	return READ_ONCE(installed);
+}
+
+/* Timed calls whose TSC went back between their start and end (moved). */
+u64 pvtrace_hcall_backwards_calls(void)
+{
+	u64 n = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		n += per_cpu(pvtrace_hcall_backwards, cpu);
+	return n;
 }
 
 /* Calls inside the stub now, on every CPU (a moment's view). */

@@ -27,6 +27,12 @@
 DEFINE_PER_CPU(long, pvtrace_hcall_inflight);
 /* VCPUOP_down calls passed straight through (they do not return). */
 DEFINE_PER_CPU(u64, pvtrace_hcall_noreturn);
+/*
+ * Timed calls whose end read an earlier TSC than their start: a
+ * preemptible call (privcmd) that moved to a vCPU whose TSC lags. Counted
+ * here and as untimed, never as a duration.
+ */
+DEFINE_PER_CPU(u64, pvtrace_hcall_backwards);
 
 /* Whose hypercalls these are, while a followed function runs. */
 DEFINE_PER_CPU(struct pvtrace_hcall_outer, pvtrace_hcall_outer);
@@ -77,14 +83,16 @@ noinstr u64 pvtrace_hcall_enter(unsigned int nr, unsigned long a1,
 	if (!(READ_ONCE(pvtrace_hcall_flags) & PVTRACE_HCALL_TIMING))
 		return 0;
 
-	t0 = rdtsc_ordered();
 	/*
 	 * A nested call (an NMI) between the compare and the stores can mix
 	 * two calls' arguments: the redundancy count is a heuristic, the
 	 * latency and call counts are exact. A call passing a kernel pointer
 	 * (mmu_update's request on the stack, say) is not judged: the same
-	 * address carries a new request each time.
+	 * address carries a new request each time. Preemption is off from the
+	 * TSC read to the last store, so that all of it is one CPU's.
 	 */
+	preempt_disable_notrace();
+	t0 = rdtsc_ordered();
 	last = this_cpu_ptr(&hcall_last);
 	dup = (long)(a1 | a2 | a3 | a4 | a5) >= 0 &&
 	      last->nr == nr && last->a1 == a1 && last->a2 == a2 &&
@@ -96,6 +104,7 @@ noinstr u64 pvtrace_hcall_enter(unsigned int nr, unsigned long a1,
 	last->a3 = a3;
 	last->a4 = a4;
 	last->a5 = a5;
+	preempt_enable_notrace();
 	return (t0 & ~1ULL) | dup;
 }
 
@@ -118,7 +127,7 @@ static __always_inline void account_multicall(unsigned long entries,
 	unsigned long i;
 	u64 op, res;
 
-	pvtrace_write_begin(&mc->sync);
+	__pvtrace_write_begin(&mc->sync);
 	this_cpu_inc(mc->batch[min_t(unsigned long, n, PVTRACE_MC_BATCH_MAX)]);
 	for (i = 0; i < min_t(unsigned long, n, PVTRACE_MC_WALK_MAX); i++) {
 		if (!read_kernel_u64(&e[i].op, &op) ||
@@ -129,7 +138,7 @@ static __always_inline void account_multicall(unsigned long entries,
 		if ((s64)res < 0)
 			this_cpu_inc(mc->op_failures[op]);
 	}
-	pvtrace_write_end(&mc->sync);
+	__pvtrace_write_end(&mc->sync);
 }
 
 /*
@@ -170,8 +179,20 @@ noinstr void pvtrace_hcall_exit(unsigned int nr, long ret, u64 t0,
 	unsigned int slot = PVTRACE_SLOT_BADNR;
 	u64 t1 = 0, ns = 0;
 
-	if (t0)
+	/*
+	 * Everything below lands in this CPU's data: a preemptible caller
+	 * (privcmd) must not move between the reads and the writes of one
+	 * update (a key table's probe and its count, the redundancy state).
+	 */
+	preempt_disable_notrace();
+	if (t0) {
 		t1 = rdtsc_ordered();
+		if (unlikely((s64)(t1 - (t0 & ~1ULL)) < 0)) {
+			/* Moved to a vCPU whose TSC lags: not a duration. */
+			this_cpu_inc(pvtrace_hcall_backwards);
+			t0 = 0;
+		}
+	}
 	if (likely(nr < PVTRACE_HCALL_NR)) {
 		slot = pvtrace_hcall_slotmap[nr * PVTRACE_SLOTMAP_COLS +
 					     min_t(unsigned long, a1,
@@ -187,21 +208,24 @@ noinstr void pvtrace_hcall_exit(unsigned int nr, long ret, u64 t0,
 		if (flags & PVTRACE_HCALL_REDUNDANT)
 			this_cpu_write(hcall_last.end, t1);
 		ns = cycles_to_ns(t1 - (t0 & ~1ULL));
-		pvtrace_write_begin(&blk->sync);
+		__pvtrace_write_begin(&blk->sync);
 		pvtrace_hist_record(&s->lat, ns);
 		if (t0 & 1)
 			this_cpu_inc(s->redundant);
-		pvtrace_write_end(&blk->sync);
+		if (unlikely(ret < 0))
+			this_cpu_inc(s->errors);
+		__pvtrace_write_end(&blk->sync);
 	} else {
 		this_cpu_inc(pvtrace_hcall_untimed[slot]);
+		if (unlikely(ret < 0)) {
+			__pvtrace_write_begin(&blk->sync);
+			this_cpu_inc(s->errors);
+			__pvtrace_write_end(&blk->sync);
+		}
 	}
-	if (unlikely(ret < 0)) {
-		pvtrace_write_begin(&blk->sync);
-		this_cpu_inc(s->errors);
-		pvtrace_write_end(&blk->sync);
+	if (unlikely(ret < 0))
 		pvtrace_ktab_add(pvtrace_hcall_stats.errors,
 				 pvtrace_err_key(slot, ret));
-	}
 	caller = attributed(caller);
 	if (flags & PVTRACE_HCALL_CALLERS)
 		pvtrace_ktab_add(pvtrace_hcall_stats.callers,
@@ -210,4 +234,5 @@ noinstr void pvtrace_hcall_exit(unsigned int nr, long ret, u64 t0,
 		pvtrace_rec_hcall(slot, nr, t0 & ~1ULL, ns, ret, a1, caller);
 	if (unlikely(nr == __HYPERVISOR_multicall))
 		account_multicall(a1, a2);
+	preempt_enable_notrace();
 }

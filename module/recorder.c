@@ -19,9 +19,13 @@
 #include <linux/cpumask.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
+#include <linux/mm_types.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
+#include <linux/notifier.h>
+#include <linux/sched.h>
+#include <linux/smp.h>
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
@@ -123,6 +127,16 @@ static void stop_locked(void)
 	state = PVTRACE_REC_STOPPED;
 }
 
+/*
+ * The recording's buffers may take an eighth of the guest's memory in all
+ * (a reader's index of them adds a quarter of that while it is open, half
+ * while it is being built).
+ */
+static u64 rec_memory_cap(void)
+{
+	return ((u64)totalram_pages() << PAGE_SHIFT) / 8;
+}
+
 static int start_locked(unsigned long ms)
 {
 	u32 cap = (u32)buffer_kb * 1024 / sizeof(struct pvtrace_rec);
@@ -133,6 +147,11 @@ static int start_locked(unsigned long ms)
 	if (readers) {
 		pr_err("recorder: recorder/trace is open; close it before starting a recording\n");
 		return -EBUSY;
+	}
+	if ((u64)buffer_kb * 1024 * num_online_cpus() > rec_memory_cap()) {
+		pr_err("recorder: %u KiB on each of %u vCPUs is more than an eighth of this guest's memory (%llu KiB): not recording\n",
+		       buffer_kb, num_online_cpus(), rec_memory_cap() >> 10);
+		return -ENOMEM;
 	}
 	stop_locked();
 	ret = prepare_buffers(cap);
@@ -347,6 +366,58 @@ module_param_cb(slowest_reset, &reset_ops, NULL, 0200);
 MODULE_PARM_DESC(slowest_reset,
 		 "Write 1 to forget the slowest calls seen so far (runtime)");
 
+/*
+ * A module going: the hypercalls recorded from it, in the recording and in
+ * the slowest tables, lose their site (PVTRACE_SITE_UNLOADED), which code
+ * loaded at that address later would otherwise take. Committed records do
+ * not change but for this one store; each CPU rewrites its own tables.
+ */
+static void forget_site_cpu(void *arg)
+{
+	struct pvtrace_slow_cpu *t;
+	const struct module *mod = arg;
+	unsigned int i;
+
+	if (!pvtrace_slow_tables[PVTRACE_SLOW_HCALL])
+		return;
+	t = this_cpu_ptr(pvtrace_slow_tables[PVTRACE_SLOW_HCALL]);
+	for (i = 0; i < PVTRACE_SLOW_MAX; i++)
+		if (within_module(READ_ONCE(t->e[i].site), mod))
+			WRITE_ONCE(t->e[i].site, PVTRACE_SITE_UNLOADED);
+}
+
+static int rec_module_event(struct notifier_block *nb, unsigned long event,
+			    void *data)
+{
+	const struct module *mod = data;
+	unsigned int cpu;
+	u64 i, used;
+
+	if (event != MODULE_STATE_GOING)
+		return NOTIFY_DONE;
+	mutex_lock(&rec_lock);
+	for_each_possible_cpu(cpu) {
+		struct pvtrace_rec_cpu *rc = per_cpu_ptr(&pvtrace_rec_cpu, cpu);
+
+		used = min_t(u64, READ_ONCE(rc->head), rc->cap);
+		for (i = 0; i < used; i++) {
+			struct pvtrace_rec *r = &rc->buf[i];
+
+			if (READ_ONCE(r->type) == PVTRACE_REC_HCALL &&
+			    within_module(READ_ONCE(r->site), mod))
+				WRITE_ONCE(r->site, PVTRACE_SITE_UNLOADED);
+		}
+		cond_resched();
+	}
+	mutex_unlock(&rec_lock);
+	on_each_cpu(forget_site_cpu, data, 1);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block rec_nb = {
+	.notifier_call = rec_module_event,
+};
+
 /* Load and unload: before the hooks are installed, after they are gone. */
 
 static void slow_fold(void *dst, const void *src)
@@ -377,7 +448,14 @@ int pvtrace_recorder_init(void)
 		}
 		pvtrace_slow_tables[k] = slow_stats[k].pcpu;
 	}
-	return 0;
+	ret = register_module_notifier(&rec_nb);
+	if (ret) {
+		for (k = 0; k < PVTRACE_SLOW_KINDS; k++) {
+			pvtrace_slow_tables[k] = NULL;
+			pvtrace_stats_destroy(&slow_stats[k]);
+		}
+	}
+	return ret;
 }
 
 /* After the hooks are installed: a recording asked for at load starts. */
@@ -397,6 +475,7 @@ void pvtrace_recorder_exit(void)
 {
 	unsigned int k;
 
+	unregister_module_notifier(&rec_nb);
 	mutex_lock(&rec_lock);
 	stop_locked();
 	ready = false;
@@ -501,10 +580,15 @@ static int cmp_ref(const void *a, const void *b)
  */
 int pvtrace_rec_snapshot(struct pvtrace_rec_snap *snap)
 {
-	unsigned int cpu;
-	u64 total = 0, n = 0, i;
+	struct pvtrace_rec_ref *refs = NULL;
+	unsigned int cpu, k = 0;
+	u64 total = 0, n = 0, i, *start, *end;
 
 	memset(snap, 0, sizeof(*snap));
+	start = kcalloc(nr_cpu_ids, sizeof(*start), GFP_KERNEL);
+	end = kcalloc(nr_cpu_ids, sizeof(*end), GFP_KERNEL);
+	if (!start || !end)
+		goto out_nomem;
 	mutex_lock(&rec_lock);
 	for_each_possible_cpu(cpu) {
 		const struct pvtrace_rec_cpu *rc = per_cpu_ptr(&pvtrace_rec_cpu, cpu);
@@ -514,34 +598,68 @@ int pvtrace_rec_snapshot(struct pvtrace_rec_snap *snap)
 	if (total) {
 		snap->refs = kvmalloc_array(total, sizeof(*snap->refs),
 					    GFP_KERNEL);
-		if (!snap->refs) {
+		refs = kvmalloc_array(total, sizeof(*refs), GFP_KERNEL);
+		if (!snap->refs || !refs) {
 			mutex_unlock(&rec_lock);
-			return -ENOMEM;
+			goto out_nomem;
 		}
 	}
+	/* Each CPU's complete records, then each CPU's run sorted by time. */
 	for_each_possible_cpu(cpu) {
 		const struct pvtrace_rec_cpu *rc = per_cpu_ptr(&pvtrace_rec_cpu, cpu);
 		u64 used = min_t(u64, READ_ONCE(rc->head), rc->cap);
 
+		start[cpu] = n;
 		for (i = 0; i < used && n < total; i++) {
 			const struct pvtrace_rec *r = &rc->buf[i];
 
 			/* Pairs with pvtrace_rec_commit(). */
 			if (!smp_load_acquire(&r->type))
 				continue;
-			snap->refs[n].tsc = r->tsc;
-			snap->refs[n].cpu = cpu;
-			snap->refs[n].idx = i;
+			refs[n].tsc = r->tsc;
+			refs[n].cpu = cpu;
+			refs[n].idx = i;
 			n++;
 		}
+		end[cpu] = n;
 	}
 	snap->n = n;
 	readers++;
 	mutex_unlock(&rec_lock);
+	for_each_possible_cpu(cpu) {
+		sort(refs + start[cpu], end[cpu] - start[cpu], sizeof(*refs),
+		     cmp_ref, NULL);
+		cond_resched();
+	}
+	/* Merge the runs: the earliest head each time (ties: lower CPU). */
+	while (k < n) {
+		unsigned int best = nr_cpu_ids;
+
+		for_each_possible_cpu(cpu) {
+			if (start[cpu] == end[cpu])
+				continue;
+			if (best == nr_cpu_ids ||
+			    cmp_ref(&refs[start[cpu]], &refs[start[best]]) < 0)
+				best = cpu;
+		}
+		snap->refs[k++] = refs[start[best]++];
+		if (!(k % 4096))
+			cond_resched();
+	}
+	kvfree(refs);
+	kfree(start);
+	kfree(end);
 	/* An anchor after every record in it: they are all interpolated. */
 	pvtrace_clock_snapshot(&snap->tb);
-	sort(snap->refs, n, sizeof(*snap->refs), cmp_ref, NULL);
 	return 0;
+
+out_nomem:
+	kvfree(snap->refs);
+	snap->refs = NULL;
+	kvfree(refs);
+	kfree(start);
+	kfree(end);
+	return -ENOMEM;
 }
 
 void pvtrace_rec_snapshot_put(struct pvtrace_rec_snap *snap)

@@ -13,10 +13,17 @@
  *    writers) and snapshots every CPU over and over. Each sample is 1 ns,
  *    so in any consistent snapshot count == sum_ns; at the end the total
  *    must be exactly what was recorded.
+ * 3. A writer that stays inside its bracket (a vCPU descheduled by the
+ *    hypervisor in the middle of an update, made here by an interrupt on
+ *    another CPU that holds the bracket open for STUCK_MS): a read of that
+ *    CPU gives up after its bounded wait and returns the CPU's last
+ *    consistent copy, not the half-written one, and counts the miss.
  */
 #include <linux/atomic.h>
 #include <linux/completion.h>
 #include <linux/cpu.h>
+#include <linux/delay.h>
+#include <linux/ktime.h>
 #include <linux/kthread.h>
 #include <linux/limits.h>
 #include <linux/sched.h>
@@ -26,6 +33,7 @@
 #include <pvtrace/pvtrace.h>
 
 #define SELFTEST_THREAD_SAMPLES	100000
+#define STUCK_MS		150	/* > the read's bounded wait (module/stats.c) */
 
 static const u64 edge_values[] = {
 	0, 1, 2, 3, 4, 7, 8, 1023, 1024, 1025,
@@ -215,6 +223,76 @@ out_free:
 	return ret;
 }
 
+/* On the stuck CPU, interrupts off: an update left open for STUCK_MS. */
+static void stuck_writer(void *arg)
+{
+	struct pvtrace_stats *st = arg;
+	struct pvtrace_selftest_block __percpu *b = st->pcpu;
+
+	pvtrace_write_begin(&b->sync);
+	pvtrace_hist_record(&b->hist, 1);
+	mdelay(STUCK_MS);
+	pvtrace_write_end(&b->sync);
+}
+
+static int run_stuck(void)
+{
+	struct pvtrace_selftest_block *snap;
+	struct pvtrace_sync *sync;
+	struct pvtrace_stats st;
+	unsigned int cpu, wait;
+	u64 t0, ms;
+	int ret;
+
+	ret = pvtrace_stats_init(&st, sizeof(*snap), __alignof__(*snap),
+				 fold_block);
+	if (ret)
+		return ret;
+	st.quiet = true;
+	snap = kmalloc(sizeof(*snap), GFP_KERNEL);
+	if (!snap) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	cpus_read_lock();
+	cpu = cpumask_any_but(cpu_online_mask, raw_smp_processor_id());
+	if (cpu >= nr_cpu_ids) {
+		cpus_read_unlock();
+		pr_info("selftest: stuck writer: one vCPU online, skipped\n");
+		goto out;
+	}
+	/* Two samples and a consistent read: the CPU's last good copy. */
+	smp_call_function_single(cpu, record_one, &st, 1);
+	smp_call_function_single(cpu, record_one, &st, 1);
+	pvtrace_stats_read_cpu(&st, cpu, snap);
+	/* Then a third sample, left half-written while the read runs. */
+	smp_call_function_single(cpu, stuck_writer, &st, 0);
+	sync = &((struct pvtrace_selftest_block *)per_cpu_ptr(st.pcpu, cpu))->sync;
+	for (wait = 0; wait < 1000 && READ_ONCE(sync->enter) == READ_ONCE(sync->exit);
+	     wait++)
+		udelay(100);
+	t0 = ktime_get_ns();
+	pvtrace_stats_read_cpu(&st, cpu, snap);
+	ms = (ktime_get_ns() - t0) / NSEC_PER_MSEC;
+	cpus_read_unlock();
+	/* Wait for the stuck update to end before the block goes. */
+	mdelay(STUCK_MS);
+	if (pvtrace_hist_count(&snap->hist) != 2 || snap->hist.sum_ns != 2 ||
+	    st.torn != 1 || ms >= STUCK_MS) {
+		pr_err("selftest: stuck writer: read %llu samples (sum %llu) in %llu ms, %llu torn; want the last good copy (2, 2), 1 torn, under %u ms\n",
+		       pvtrace_hist_count(&snap->hist), snap->hist.sum_ns, ms,
+		       st.torn, STUCK_MS);
+		ret = -ENOTRECOVERABLE;
+	} else {
+		pr_info("selftest: stuck writer: the read gave up after %llu ms with the last consistent copy\n",
+			ms);
+	}
+out:
+	kfree(snap);
+	pvtrace_stats_destroy(&st);
+	return ret;
+}
+
 /**
  * pvtrace_selftest_run() - run the core's self-test
  *
@@ -237,6 +315,8 @@ int pvtrace_selftest_run(void)
 	cpus_read_unlock();
 	if (!ret)
 		ret = run_concurrency();
+	if (!ret)
+		ret = run_stuck();
 	if (ret) {
 		pvtrace_stats_destroy(&edges);
 		return ret;
@@ -254,7 +334,7 @@ void pvtrace_selftest_exit(void)
 }
 
 /* The edge-value statistics, or NULL when the self-test did not run. */
-const struct pvtrace_stats *pvtrace_selftest_stats(void)
+struct pvtrace_stats *pvtrace_selftest_stats(void)
 {
 	return edges_ready ? &edges : NULL;
 }

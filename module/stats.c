@@ -7,6 +7,7 @@
 #include <linux/atomic.h>
 #include <linux/cpumask.h>
 #include <linux/delay.h>
+#include <linux/jiffies.h>
 #include <linux/percpu.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -16,18 +17,37 @@
 
 /*
  * A writer is inside its bracket for a few hundred cycles, unless the
- * hypervisor deschedules its vCPU right then: spin briefly, then sleep,
- * and after about PVTRACE_READ_WAIT_MS give up on a perfect copy rather
- * than hang the reader. Such reads are counted and shown in the summary.
+ * hypervisor deschedules its vCPU right then (heavy steal: a vCPU can wait
+ * tens of milliseconds for a CPU). A reader spins briefly, then sleeps, and
+ * after PVTRACE_READ_WAIT_MS gives up on a fresh copy of that CPU: it
+ * returns the last consistent copy of that CPU instead (older, never
+ * inconsistent, never behind an earlier read) and counts the miss in the
+ * summary's torn_reads. So a read of one CPU's block takes at most about
+ * PVTRACE_READ_WAIT_MS.
  */
 #define PVTRACE_READ_SPINS	1000
-#define PVTRACE_READ_WAIT_MS	200
+#define PVTRACE_READ_WAIT_MS	50
 
 static atomic64_t torn_reads = ATOMIC64_INIT(0);
+
+static int stats_setup(struct pvtrace_stats *st, size_t size,
+		       void (*fold)(void *dst, const void *src))
+{
+	st->size = size;
+	st->fold = fold;
+	st->torn = 0;
+	st->last = kcalloc(nr_cpu_ids, sizeof(*st->last), GFP_KERNEL);
+	if (!st->last)
+		return -ENOMEM;
+	mutex_init(&st->lock);
+	return 0;
+}
 
 int pvtrace_stats_init(struct pvtrace_stats *st, size_t size, size_t align,
 		       void (*fold)(void *dst, const void *src))
 {
+	int ret;
+
 	if (size < sizeof(struct pvtrace_sync) || size > PCPU_MIN_UNIT_SIZE ||
 	    !fold)
 		return -EINVAL;
@@ -35,15 +55,26 @@ int pvtrace_stats_init(struct pvtrace_stats *st, size_t size, size_t align,
 	st->pcpu = __alloc_percpu(size, align);
 	if (!st->pcpu)
 		return -ENOMEM;
-	st->size = size;
-	st->fold = fold;
-	return 0;
+	ret = stats_setup(st, size, fold);
+	if (ret) {
+		free_percpu(st->pcpu);
+		st->pcpu = NULL;
+	}
+	return ret;
 }
 
 void pvtrace_stats_destroy(struct pvtrace_stats *st)
 {
+	unsigned int cpu;
+
 	free_percpu(st->pcpu);
 	st->pcpu = NULL;
+	if (st->last) {
+		for_each_possible_cpu(cpu)
+			kfree(st->last[cpu]);
+		kfree(st->last);
+		st->last = NULL;
+	}
 }
 
 /* One attempt at a consistent copy of @src; true if nothing moved. */
@@ -63,29 +94,57 @@ static bool read_once_consistent(const void *src, void *dst, size_t size)
 	return READ_ONCE(s->enter) == enter;
 }
 
+static bool read_consistent(const void *src, void *dst, size_t size)
+{
+	unsigned long until;
+	unsigned int i;
+
+	for (i = 0; i < PVTRACE_READ_SPINS; i++) {
+		if (read_once_consistent(src, dst, size))
+			return true;
+		cpu_relax();
+	}
+	until = jiffies + msecs_to_jiffies(PVTRACE_READ_WAIT_MS);
+	do {
+		usleep_range(500, 1000);
+		if (read_once_consistent(src, dst, size))
+			return true;
+	} while (time_before(jiffies, until));
+	return false;
+}
+
 /**
  * pvtrace_stats_read_cpu() - consistent copy of one CPU's block
  * @st: the statistics
  * @cpu: a possible CPU
- * @dst: @st->size bytes
+ * @dst: @st->size bytes, always filled in
+ *
+ * A fresh consistent copy, or, if a writer stays inside its bracket for
+ * PVTRACE_READ_WAIT_MS (its vCPU descheduled), the last consistent copy
+ * of that CPU, counted in torn_reads; zeros if there was none yet. No
+ * value read goes backwards from one read to the next. May sleep.
  */
-void pvtrace_stats_read_cpu(const struct pvtrace_stats *st, unsigned int cpu,
+void pvtrace_stats_read_cpu(struct pvtrace_stats *st, unsigned int cpu,
 			    void *dst)
 {
 	const void *src = per_cpu_ptr(st->pcpu, cpu);
-	unsigned int i;
 
-	for (i = 0; i < PVTRACE_READ_SPINS; i++) {
-		if (read_once_consistent(src, dst, st->size))
-			return;
-		cpu_relax();
+	mutex_lock(&st->lock);
+	if (!st->last[cpu])
+		st->last[cpu] = kzalloc(st->size, GFP_KERNEL);
+	if (read_consistent(src, dst, st->size)) {
+		if (st->last[cpu])
+			memcpy(st->last[cpu], dst, st->size);
+	} else {
+		st->torn++;
+		if (!st->quiet)
+			atomic64_inc(&torn_reads);
+		if (st->last[cpu])
+			memcpy(dst, st->last[cpu], st->size);
+		else
+			memset(dst, 0, st->size);
 	}
-	for (i = 0; i < PVTRACE_READ_WAIT_MS; i++) {
-		if (read_once_consistent(src, dst, st->size))
-			return;
-		usleep_range(1000, 2000);
-	}
-	atomic64_inc(&torn_reads);
+	mutex_unlock(&st->lock);
 }
 
 /**
@@ -96,7 +155,7 @@ void pvtrace_stats_read_cpu(const struct pvtrace_stats *st, unsigned int cpu,
  * Offline CPUs are included, so counts never drop when a vCPU goes away.
  * Return: 0, or -ENOMEM.
  */
-int pvtrace_stats_read_sum(const struct pvtrace_stats *st, void *dst)
+int pvtrace_stats_read_sum(struct pvtrace_stats *st, void *dst)
 {
 	unsigned int cpu;
 	void *tmp;

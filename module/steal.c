@@ -326,7 +326,7 @@ enum pvtrace_steal_source pvtrace_steal_mode(void)
 	return steal_mode;
 }
 
-const struct pvtrace_stats *pvtrace_steal_stats(void)
+struct pvtrace_stats *pvtrace_steal_stats(void)
 {
 	return &steal_stats;
 }

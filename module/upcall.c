@@ -34,6 +34,7 @@
 
 #include <pvtrace/pvtrace.h>
 #include <pvtrace/clock.h>
+#include <pvtrace/timebase.h>
 #include <pvtrace/upcall.h>
 #include <pvtrace/recorder.h>
 #include <pvtrace/trace.h>
@@ -70,6 +71,7 @@ static struct pvtrace_stats chan_stats[PVTRACE_CHAN_BLOCKS];
 static u64 chan_keys[PVTRACE_CHANS];
 static struct pvtrace_chan_info chan_info[PVTRACE_CHANS];
 static u32 up_mult;
+static bool up_timed;		/* pvtrace_timing() at load */
 static bool channels_on;
 
 static struct tracepoint *tp_entry, *tp_exit;
@@ -77,6 +79,18 @@ static struct tracepoint *tp_entry, *tp_exit;
 static __always_inline struct pvtrace_upcall_cpu __percpu *cpu_block(void)
 {
 	return cpu_stats.pcpu;
+}
+
+/*
+ * The TSC, when upcalls are timed (module parameter timing) or this CPU
+ * records upcalls (the recording needs their time); else 0, and every
+ * duration is 0 ns.
+ */
+static __always_inline u64 up_tsc(void)
+{
+	if (up_timed || pvtrace_rec_wanted(PVTRACE_REC_UPCALL))
+		return rdtsc_ordered();
+	return 0;
 }
 
 static int upcall_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
@@ -87,7 +101,7 @@ static int upcall_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	this_cpu_write(up_state.nports, 0);
 	this_cpu_write(up_state.fresh, false);
 	this_cpu_write(up_state.in_upcall, true);
-	in->t0 = rdtsc_ordered();
+	in->t0 = up_tsc();
 	return 0;
 }
 
@@ -95,7 +109,8 @@ static int upcall_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct up_instance *in = (struct up_instance *)ri->data;
 	struct pvtrace_upcall_cpu __percpu *s = cpu_block();
-	u64 ns = pvtrace_cycles_to_ns(rdtsc_ordered() - in->t0, up_mult);
+	u64 t1 = in->t0 ? up_tsc() : 0;
+	u64 ns = t1 > in->t0 ? pvtrace_cycles_to_ns(t1 - in->t0, up_mult) : 0;
 	u64 events = this_cpu_read(up_state.events) - in->events0;
 	struct up_state *st;
 
@@ -110,7 +125,8 @@ static int upcall_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	pvtrace_hist_record(&s->per_upcall, events);
 	pvtrace_write_end(&s->sync);
 	st = this_cpu_ptr(&up_state);
-	pvtrace_rec_upcall(in->t0, ns, events, st->ports, st->nports);
+	if (in->t0)	/* untimed and not recording at its entry: no time */
+		pvtrace_rec_upcall(in->t0, ns, events, st->ports, st->nports);
 	/* A trace event where RCU watches (it does in the upcall's entry). */
 	if (trace_pvtrace_upcall_enabled() && rcu_is_watching())
 		trace_pvtrace_upcall(ns, events, st->nports,
@@ -176,7 +192,7 @@ static void probe_handler_entry(void *data, int irq, struct irqaction *action)
 	if (!this_cpu_read(up_state.in_upcall))
 		return;
 	this_cpu_write(up_state.handler_irq, irq);
-	this_cpu_write(up_state.handler_t0, rdtsc_ordered());
+	this_cpu_write(up_state.handler_t0, up_tsc());
 }
 
 static void probe_handler_exit(void *data, int irq, struct irqaction *action,
@@ -185,15 +201,16 @@ static void probe_handler_exit(void *data, int irq, struct irqaction *action,
 	struct pvtrace_upcall_cpu __percpu *s = cpu_block();
 	struct pvtrace_chan_block __percpu *b;
 	bool fresh;
-	u64 ns;
+	u64 ns, t0, t1;
 	u32 port;
 	int e;
 
 	if (!this_cpu_read(up_state.in_upcall) ||
 	    this_cpu_read(up_state.handler_irq) != irq)
 		return;
-	ns = pvtrace_cycles_to_ns(rdtsc_ordered() -
-				  this_cpu_read(up_state.handler_t0), up_mult);
+	t0 = this_cpu_read(up_state.handler_t0);
+	t1 = t0 ? up_tsc() : 0;
+	ns = t1 > t0 ? pvtrace_cycles_to_ns(t1 - t0, up_mult) : 0;
 	this_cpu_write(up_state.handler_irq, -1);
 	fresh = this_cpu_read(up_state.fresh);
 	this_cpu_write(up_state.fresh, false);
@@ -336,6 +353,7 @@ static int upcall_init(void)
 	if (!pvtrace_guest_is_xen(pvtrace_env.guest) || !param_enabled)
 		return -ENODEV;
 	up_mult = pvtrace_tsc_mult(tsc_khz);
+	up_timed = pvtrace_timing();
 	if (!up_mult) {
 		pr_err("upcalls: no TSC frequency; cannot time upcalls\n");
 		return -ENODEV;
@@ -380,12 +398,12 @@ const struct pvtrace_hook pvtrace_upcall_hook = {
 };
 
 /* For debugfs/upcall.c. */
-const struct pvtrace_stats *pvtrace_upcall_cpu_stats(void)
+struct pvtrace_stats *pvtrace_upcall_cpu_stats(void)
 {
 	return &cpu_stats;
 }
 
-const struct pvtrace_stats *pvtrace_upcall_chan_stats(unsigned int block)
+struct pvtrace_stats *pvtrace_upcall_chan_stats(unsigned int block)
 {
 	return block < PVTRACE_CHAN_BLOCKS ? &chan_stats[block] : NULL;
 }
@@ -477,9 +495,12 @@ int pvtrace_upcall_port_status(u32 port, struct evtchn_status *st)
 	return HYPERVISOR_event_channel_op(EVTCHNOP_status, st);
 }
 
-/* Probe misses: [0] the upcall kretprobe, [1] the dispatch kprobe. */
+/*
+ * Probe misses: [0] the upcall kretprobe (no free instance, or its kprobe
+ * hit while another probe ran), [1] the dispatch kprobe.
+ */
 void pvtrace_upcall_missed(unsigned long missed[2])
 {
-	missed[0] = upcall_probe.nmissed;
+	missed[0] = upcall_probe.nmissed + upcall_probe.kp.nmissed;
 	missed[1] = channels_on ? port_probe.nmissed : 0;
 }

@@ -392,7 +392,7 @@ struct pvtrace_drv_info {
 
 unsigned int pvtrace_drv_count(void);
 bool pvtrace_drv_info(unsigned int i, struct pvtrace_drv_info *info);
-const struct pvtrace_stats *pvtrace_drv_stats(void);
-const struct pvtrace_stats *pvtrace_drv_xs_stats(void);
+struct pvtrace_stats *pvtrace_drv_stats(void);
+struct pvtrace_stats *pvtrace_drv_xs_stats(void);
 
 #endif /* _PVTRACE_DRIVERS_H */

@@ -92,10 +92,14 @@ static inline const char *pvtrace_env_refusal(enum pvtrace_guest g)
  * struct pvtrace_env - the platform, as decided at load
  * @guest: kind of guest
  * @xen_initial: the initial domain (dom0)
+ * @tsc_emulated: Xen emulates RDTSC for this guest (Xen's CPUID leaf 3):
+ *	each TSC read is a VM exit (an HVM-type guest on a host without an
+ *	invariant TSC, or after a migration)
  */
 struct pvtrace_env {
 	enum pvtrace_guest guest;
 	bool xen_initial;
+	bool tsc_emulated;
 };
 
 int pvtrace_env_probe(struct pvtrace_env *env);

@@ -18,6 +18,7 @@
 #define _PVTRACE_HCALL_H
 
 #include <linux/types.h>
+#include <linux/bitops.h>
 #include <linux/percpu.h>
 
 #include <pvtrace/clock.h>
@@ -173,6 +174,24 @@ static inline unsigned long pvtrace_caller_ip(u64 key)
 }
 
 /*
+ * A caller key keeps 32 bits of the address: when the module a call site
+ * is in goes, its keys are retired (this bit set), so that code loaded at
+ * the same address later is not credited with their counts; a retired
+ * key's site is shown as "-", its module as "unloaded".
+ */
+#define PVTRACE_CALLER_RETIRED	BIT_ULL(63)
+
+static inline unsigned int pvtrace_caller_nr(u64 key)
+{
+	return ((key & ~PVTRACE_CALLER_RETIRED) >> 32) - 1;
+}
+
+static inline bool pvtrace_caller_retired(u64 key)
+{
+	return key & PVTRACE_CALLER_RETIRED;
+}
+
+/*
  * Multicalls (PV): batch sizes, and per operation inside the batches, the
  * entries and the entries that failed. The flush latency is the multicall
  * hypercall's own latency histogram.
@@ -262,6 +281,7 @@ extern u16 pvtrace_hcall_slotmap[PVTRACE_HCALL_NR * PVTRACE_SLOTMAP_COLS];
 extern struct pvtrace_hcall_stats pvtrace_hcall_stats;
 DECLARE_PER_CPU(long, pvtrace_hcall_inflight);
 DECLARE_PER_CPU(u64, pvtrace_hcall_noreturn);
+DECLARE_PER_CPU(u64, pvtrace_hcall_backwards);
 DECLARE_PER_CPU(struct pvtrace_hcall_outer, pvtrace_hcall_outer);
 
 void pvtrace_hcall_stub(void);
@@ -279,6 +299,7 @@ u64 pvtrace_hcall_calls(const struct pvtrace_hcall_slot_stats *s);
 bool pvtrace_hcall_installed(void);
 u64 pvtrace_hcall_noreturn_calls(void);
 long pvtrace_hcall_inflight_calls(void);
+u64 pvtrace_hcall_backwards_calls(void);
 unsigned long pvtrace_hcall_window_ns(void);
 bool pvtrace_hcall_tsc_emulated(void);
 

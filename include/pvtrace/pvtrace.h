@@ -79,7 +79,7 @@ struct pvtrace_selftest_block {
 
 int pvtrace_selftest_run(void);
 void pvtrace_selftest_exit(void);
-const struct pvtrace_stats *pvtrace_selftest_stats(void);
+struct pvtrace_stats *pvtrace_selftest_stats(void);
 
 /* debugfs/debugfs.c */
 void pvtrace_debugfs_init(void (*hooks)(struct dentry *dir));

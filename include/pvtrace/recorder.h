@@ -31,6 +31,13 @@
 
 #include <pvtrace/stats.h>
 
+/*
+ * The site of a hypercall made from a module that has since been unloaded
+ * (module/recorder.c): shown as "-" and "unloaded", so that code loaded at
+ * the same address later is not named for it.
+ */
+#define PVTRACE_SITE_UNLOADED	1UL
+
 /* Record types; 0 marks a record that is reserved but not complete. */
 #define PVTRACE_REC_HCALL	1
 #define PVTRACE_REC_UPCALL	2

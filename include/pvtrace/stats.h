@@ -20,6 +20,7 @@
 #define _PVTRACE_STATS_H
 
 #include <linux/types.h>
+#include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
 
@@ -34,6 +35,22 @@ struct pvtrace_sync {
 };
 
 /*
+ * The write bracket, for a caller that cannot move to another CPU (it runs
+ * with preemption or interrupts disabled, or is bound to its CPU).
+ */
+static __always_inline void __pvtrace_write_begin(struct pvtrace_sync __percpu *s)
+{
+	this_cpu_inc(s->enter);
+	smp_wmb();	/* enter is visible before the data it guards */
+}
+
+static __always_inline void __pvtrace_write_end(struct pvtrace_sync __percpu *s)
+{
+	smp_wmb();	/* the data is visible before exit */
+	this_cpu_inc(s->exit);
+}
+
+/*
  * Open the write bracket on this CPU. Disables preemption (notrace, no
  * lock, usable in NMI and with RCU not watching) so that the whole update
  * lands in one CPU's block.
@@ -41,14 +58,12 @@ struct pvtrace_sync {
 static __always_inline void pvtrace_write_begin(struct pvtrace_sync __percpu *s)
 {
 	preempt_disable_notrace();
-	this_cpu_inc(s->enter);
-	smp_wmb();	/* enter is visible before the data it guards */
+	__pvtrace_write_begin(s);
 }
 
 static __always_inline void pvtrace_write_end(struct pvtrace_sync __percpu *s)
 {
-	smp_wmb();	/* the data is visible before exit */
-	this_cpu_inc(s->exit);
+	__pvtrace_write_end(s);
 	preempt_enable_notrace();
 }
 
@@ -57,19 +72,30 @@ static __always_inline void pvtrace_write_end(struct pvtrace_sync __percpu *s)
  * @pcpu: the per-CPU blocks; each begins with a struct pvtrace_sync
  * @size: size of one CPU's block in bytes
  * @fold: adds the snapshot @src into @dst (both of @size bytes)
+ * @last: per possible CPU, the last consistent copy a reader took (allocated
+ *	by the first read of that CPU), what a read that cannot get a
+ *	consistent one in time returns instead
+ * @lock: serializes the readers' use of @last
+ * @torn: reads of these statistics that fell back on @last
+ * @quiet: such reads are not counted in the summary's torn_reads (the
+ *	self-test's deliberate ones)
  */
 struct pvtrace_stats {
 	void __percpu *pcpu;
 	size_t size;
 	void (*fold)(void *dst, const void *src);
+	void **last;
+	struct mutex lock;	/* the readers' use of @last */
+	u64 torn;
+	bool quiet;
 };
 
 int pvtrace_stats_init(struct pvtrace_stats *st, size_t size, size_t align,
 		       void (*fold)(void *dst, const void *src));
 void pvtrace_stats_destroy(struct pvtrace_stats *st);
-void pvtrace_stats_read_cpu(const struct pvtrace_stats *st, unsigned int cpu,
+void pvtrace_stats_read_cpu(struct pvtrace_stats *st, unsigned int cpu,
 			    void *dst);
-int pvtrace_stats_read_sum(const struct pvtrace_stats *st, void *dst);
+int pvtrace_stats_read_sum(struct pvtrace_stats *st, void *dst);
 u64 pvtrace_stats_torn_reads(void);
 
 #endif /* _PVTRACE_STATS_H */

@@ -311,7 +311,7 @@ struct pvtrace_steal_block {
 
 /* module/steal.c, for debugfs/steal.c */
 enum pvtrace_steal_source pvtrace_steal_mode(void);
-const struct pvtrace_stats *pvtrace_steal_stats(void);
+struct pvtrace_stats *pvtrace_steal_stats(void);
 void pvtrace_steal_read(struct pvtrace_steal_acc *acc);
 unsigned int pvtrace_steal_interval_ms(void);
 

@@ -55,6 +55,7 @@ u64 pvtrace_tb_ns(const struct pvtrace_tb *tb, u64 tsc);
 int pvtrace_clock_init(void);
 void pvtrace_clock_exit(void);
 u64 pvtrace_clock_sync(void);
+bool pvtrace_timing(void);
 void pvtrace_clock_snapshot(struct pvtrace_tb *dst);
 
 #endif /* _PVTRACE_TIMEBASE_H */

@@ -198,8 +198,8 @@ struct pvtrace_chan_info {
 
 /* module/upcall.c, for debugfs/upcall.c. */
 struct evtchn_status;
-const struct pvtrace_stats *pvtrace_upcall_cpu_stats(void);
-const struct pvtrace_stats *pvtrace_upcall_chan_stats(unsigned int block);
+struct pvtrace_stats *pvtrace_upcall_cpu_stats(void);
+struct pvtrace_stats *pvtrace_upcall_chan_stats(unsigned int block);
 bool pvtrace_upcall_channels_on(void);
 unsigned int pvtrace_upcall_kernel_count(unsigned int cpu);
 bool pvtrace_upcall_chan(unsigned int e, int *port, int *irq, char *name);

@@ -76,12 +76,31 @@ static void test_keyed_hists(void)
 	pvt_free(&t);
 }
 
+static void test_split_symbol(void)
+{
+	char a[64] = "xennet_start_xmit+0x753/0x890 [xen_netfront]";
+	char b[64] = "extra_show+0x16/0x40";
+	char c[64] = "0xffffffffc0a01234";
+	const char *ma, *mb, *mc;
+
+	pvtrace_split_symbol(a, &ma);
+	pvtrace_split_symbol(b, &mb);
+	pvtrace_split_symbol(c, &mc);
+	ksft_test_result(!strcmp(a, "xennet_start_xmit+0x753/0x890") &&
+			 !strcmp(ma, "xen_netfront") &&
+			 !strcmp(b, "extra_show+0x16/0x40") && !strcmp(mb, "vmlinux"),
+			 "a symbol splits into site and module (vmlinux without one)\n");
+	ksft_test_result(!strcmp(c, "-") && !strcmp(mc, "-"),
+			 "an address that resolves to nothing is \"-\", never printed raw\n");
+}
+
 int main(void)
 {
 	ksft_print_header();
-	ksft_set_plan(5);
+	ksft_set_plan(7);
 	test_header();
 	test_hist_roundtrip();
 	test_keyed_hists();
+	test_split_symbol();
 	ksft_finished();
 }
