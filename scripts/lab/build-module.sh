@@ -2,24 +2,33 @@
 # Build pvtrace.ko for one guest kernel: on the host against the headers unpacked by
 # setup.sh, or, for a line built in a Debian root of a newer suite (common.sh, LINES),
 # inside that root with the kernel's own compiler and kbuild tools.
-# Usage: build-module.sh [--module NAME] KVER   (KVER: a line (K61), 6.1, 7.2 or a release)
-#   --module NAME: the module the tree builds (default pvtrace; setup.sh --check
-#                  builds a hello module with it)
-# Output: $BUILD/<release>/pvtrace.ko, the objects in $BUILD/<release>/src, build log in
-# $BUILD/<release>/build.log. Fails on any compiler or modpost warning (W=1 build).
+# Usage: build-module.sh [--module NAME] [--out DIR] KVER
+#   KVER: a line (K61), 6.1, 7.2 or a release
+#   --module NAME: the module the tree builds (default pvtrace; setup.sh --check builds
+#                  a hello module, mkinitramfs.sh the benchmark module)
+#   --out DIR: where it goes (default $BUILD/<release>)
+# Output: DIR/NAME.ko, the objects in DIR/src, the build log in DIR/build.log. Fails on
+# any compiler or modpost warning (W=1 build).
 # Env: PVTRACE_SRC (source tree, default the checkout), PVTRACE_MAKE_ARGS (e.g. "C=1").
 # shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-module=pvtrace
-[ "${1:-}" = --module ] && module=$2 && shift 2
-[ $# -eq 1 ] || die "usage: $0 [--module NAME] KVER"
+module=pvtrace out=''
+while [ $# -gt 1 ]; do
+	case $1 in
+	--module) module=$2 ;;
+	--out) out=$2 ;;
+	*) die "usage: $0 [--module NAME] [--out DIR] KVER" ;;
+	esac
+	shift 2
+done
+[ $# -eq 1 ] || die "usage: $0 [--module NAME] [--out DIR] KVER"
 kver=$(resolve_kver "$1")
 kdir=$(kdir_of "$kver")
 root=$(buildroot_of "$kver")
 [ -f "$kdir/Makefile" ] || die "no headers for $kver in $kdir: run scripts/lab/setup.sh"
 src=${PVTRACE_SRC:-$REPO}
-out=$BUILD/$kver
+out=${out:-$BUILD/$kver}
 
 # Build from a copy: kbuild writes its objects next to the sources, and one copy per
 # kernel lets the kernels' builds coexist without `make clean` in the checkout. In a
@@ -27,7 +36,7 @@ out=$BUILD/$kver
 rm -rf "$out/src"
 mkdir -p "$out"
 if [ -n "$root" ]; then
-	wdir=$root/build/$(basename "$BUILD")/$kver
+	wdir=$root/build/$(echo "$out" | md5sum | cut -c1-12)
 	rm -rf "$wdir"
 	mkdir -p "$wdir/src"
 	ln -s "$wdir/src" "$out/src"
@@ -54,7 +63,7 @@ if [ -n "$root" ]; then
 	# objtool reads /proc: a private mount namespace with /proc in the root.
 	run=(unshare -m --propagation private sh -c 'mount -t proc proc "$1/proc" && shift && exec chroot "$@"'
 		sh "$root" "$root")
-	mdir=/build/$(basename "$BUILD")/$kver/src
+	mdir=${wdir#"$root"}/src
 	kd=/usr/src/linux-headers-$kver
 else
 	run=()

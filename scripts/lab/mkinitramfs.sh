@@ -61,10 +61,8 @@ done
 # The benchmark module of make bench (selftests/guest/kmod), for this kernel.
 if [ "$small" = 0 ] && [ -f "$guest/kmod/Kbuild" ]; then
 	hb=$BUILD/$kver/hbench
-	rm -rf "$hb"
-	mkdir -p "$hb"
-	cp "$guest"/kmod/Kbuild "$guest"/kmod/*.c "$hb/"
-	make -s -C "$(kdir_of "$kver")" M="$hb" modules >&2 ||
+	PVTRACE_SRC=$guest/kmod PVTRACE_MAKE_ARGS='' "$LAB_DIR/build-module.sh" \
+		--module pvtrace_hbench --out "$hb" "$kver" >&2 ||
 		die "building the benchmark module for $kver failed"
 	cp "$hb/pvtrace_hbench.ko" "$stage/"
 fi
