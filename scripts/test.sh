@@ -5,7 +5,8 @@
 #   2. userspace unit tests (ASan + UBSan)
 #   3. checkpatch --strict
 #   4. the module for every kernel line (scripts/lab/common.sh, LINES): W=1
-#      warning-free, sparse clean, the noinstr hot path's calls
+#      warning-free and sparse clean in one build (C=1), the noinstr hot path's
+#      calls
 #   5. packaging: Debian's dkms builds and installs it for every line
 #   6. the lab matrix (scripts/lab/matrix.sh): its core rows, or with
 #      PVTRACE_MATRIX_ARGS=--full (make test-full) every row; PVTRACE_NO_LAB=1
@@ -52,7 +53,15 @@ run_tap() {
 	fi
 }
 
-echo "== set-up"
+# layer NAME: a header, with the time the previous layer took (its end in the log).
+layer_t0=$SECONDS
+layer() {
+	[ -n "${layer_name:-}" ] && echo "== ($layer_name took $((SECONDS - layer_t0)) s)"
+	layer_name=$1 layer_t0=$SECONDS
+	echo "== $1"
+}
+
+layer set-up
 if ! "$repo/scripts/lab/setup.sh"; then
 	result FAIL "setup: scripts/lab/setup.sh"
 	echo "0 passed, 1 failed"
@@ -61,7 +70,7 @@ fi
 # shellcheck source=/dev/null
 . "${PVTRACE_CACHE:-/var/cache/pvtrace-lab}/kernels.env"
 
-echo "== unit tests"
+layer "unit tests"
 for t in $(make -s -C "$repo/selftests/unit" tests); do
 	if ! make -s -C "$repo/selftests/unit" "build/$t" >"$build/unit-$t.log" 2>&1; then
 		cat "$build/unit-$t.log"
@@ -85,25 +94,23 @@ run_tap unit/pvtrace-cmd "$repo/selftests/pvtrace-cmd/run.sh"
 run_tap unit/pvtrace-top "$repo/selftests/pvtrace-cmd/top.sh"
 run_tap unit/grafana "$repo/selftests/grafana/run.sh"
 
-echo "== style"
+layer "style"
 run_check "style: checkpatch --strict" "$repo/scripts/checkpatch.sh"
 
-echo "== builds"
+layer "builds"
 # shellcheck source=lab/common.sh
 . "$repo/scripts/lab/common.sh"
 set +e
 for n in $(line_names); do
 	k=${!n}
-	run_check "build: $k W=1 warning-free" "$repo/scripts/lab/build-module.sh" "$k"
+	run_check "build: $k W=1 warning-free and sparse (C=1) clean" \
+		env PVTRACE_MAKE_ARGS="C=1" "$repo/scripts/lab/build-module.sh" "$k"
 	run_check "build: $k noinstr hot path calls only what it may" \
 		"$repo/scripts/noinstr-check.sh" "$build/$k/src"
-	run_check "build: $k sparse (C=2) clean" \
-		env PVTRACE_BUILD="$build/sparse" PVTRACE_MAKE_ARGS="C=2" \
-		"$repo/scripts/lab/build-module.sh" "$k"
 done
 run_check "build: in-guest pvtrace-check (static)" make -s -C "$repo/selftests/guest"
 
-echo "== packaging"
+layer "packaging"
 out=$("$repo/scripts/dkms-check.sh" 2>"$build/dkms-check.log")
 printf '%s\n' "$out" | tee -a "$log" >/dev/null
 printf '%s\n' "$out" | grep -E '^(PASS|FAIL): '
@@ -112,7 +119,7 @@ if ! printf '%s\n' "$out" | grep -qE '^(PASS|FAIL): '; then
 	result FAIL "packaging: scripts/dkms-check.sh gave no result"
 fi
 
-echo "== lab"
+layer "lab"
 if [ "${PVTRACE_NO_LAB:-0}" = 1 ]; then
 	result SKIP "lab: PVTRACE_NO_LAB=1"
 else
@@ -122,6 +129,7 @@ else
 		result FAIL "lab: the matrix produced no results"
 fi
 
+layer end
 passed=$(grep -c '^PASS: ' "$log")
 failed=$(grep -c '^FAIL: ' "$log")
 skipped=$(grep -c '^SKIP: ' "$log")

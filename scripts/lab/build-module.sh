@@ -8,7 +8,9 @@
 #                  a hello module, mkinitramfs.sh the benchmark module)
 #   --out DIR: where it goes (default $BUILD/<release>)
 # Output: DIR/NAME.ko, the objects in DIR/src, the build log in DIR/build.log. Fails on
-# any compiler or modpost warning (W=1 build).
+# any compiler or modpost warning (W=1 build). A build of the same sources with the same
+# arguments that already succeeded is not done again (DIR/build.stamp); one that ran
+# sparse (C=1, C=2) stands for one that did not.
 # Env: PVTRACE_SRC (source tree, default the checkout), PVTRACE_MAKE_ARGS (e.g. "C=1").
 # shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -30,6 +32,30 @@ root=$(buildroot_of "$kver")
 src=${PVTRACE_SRC:-$REPO}
 out=${out:-$BUILD/$kver}
 
+# What this build is made of: the sources, the arguments but sparse's, the kernel; and
+# whether it runs sparse.
+files=()
+for f in Kbuild module include debugfs scripts "$module.c"; do
+	[ -e "$src/$f" ] && files+=("$f")
+done
+args=''
+# shellcheck disable=SC2086 # a list of arguments
+for a in ${PVTRACE_MAKE_ARGS:-}; do
+	case $a in C=*) ;; *) args+="$a " ;; esac
+done
+sparse=0
+case " ${PVTRACE_MAKE_ARGS:-} " in *" C="[12]" "*) sparse=1 ;; esac
+stamp=$( (
+	cd "$src" && find "${files[@]}" -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum
+	echo "$module $kver $args $(make -s --no-print-directory -C "$REPO" version)"
+) | sha256sum | cut -d' ' -f1)
+read -r old old_sparse <"$out/build.stamp" 2>/dev/null || old=
+if [ -s "$out/$module.ko" ] && [ "$old" = "$stamp" ] && [ "${old_sparse:-0}" -ge "$sparse" ]; then
+	log "$module.ko for $kver is up to date ($out)"
+	exit 0
+fi
+rm -f "$out/build.stamp"
+
 # Build from a copy: kbuild writes its objects next to the sources, and one copy per
 # kernel lets the kernels' builds coexist without `make clean` in the checkout. In a
 # build root, the copy lives in the root, and $out/src points at it.
@@ -43,8 +69,8 @@ if [ -n "$root" ]; then
 else
 	mkdir -p "$out/src"
 fi
-for f in Kbuild module include debugfs scripts "$module.c"; do
-	if [ -e "$src/$f" ]; then cp -a "$src/$f" "$out/src/"; fi
+for f in "${files[@]}"; do
+	cp -a "$src/$f" "$out/src/"
 done
 [ -f "$out/src/Kbuild" ] || die "$src/Kbuild missing"
 
@@ -83,4 +109,5 @@ if grep -iE 'warning:|error:' "$out/build.log" | grep -qv 'pahole version differ
 	die "build for $kver printed warnings (log: $out/build.log)"
 fi
 cp "$out/src/$module.ko" "$out/$module.ko"
+echo "$stamp $sparse" >"$out/build.stamp"
 log "built $out/$module.ko"
