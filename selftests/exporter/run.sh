@@ -454,6 +454,15 @@ for s in $shells; do
 	ok $? "the output is replaced by rename, not rewritten in place ($s)"
 	rm -f "$t/old"
 
+	# A device or a FIFO (-o /dev/null) is written in place, not renamed over:
+	# a FIFO here, as a regression must not replace the host's /dev/null.
+	rm -f "$t/fifo" && mkfifo "$t/fifo"
+	cat "$t/fifo" >"$t/fifo.out" &
+	run "$s" -d "$good" -o "$t/fifo"
+	wait $!
+	[ "$rc" = 0 ] && [ -p "$t/fifo" ] && cmp -s "$t/fifo.out" "$want/6.1-pv.default.prom"
+	ok $? "-o FIFO: written in place, the whole output through the pipe ($s)"
+
 	run "$s" --help
 	[ "$rc" = 0 ] && grep -q -- '--no-cpu' "$t/stderr"
 	ok $? "--help ($s)"
