@@ -47,6 +47,7 @@
 #include <xen/interface/vcpu.h>
 #include <xen/xen-ops.h>
 
+#include <pvtrace/compat.h>
 #include <pvtrace/pvtrace.h>
 #include <pvtrace/recorder.h>
 #include <pvtrace/steal.h>
@@ -383,7 +384,8 @@ static int steal_init(void)
 	if (ret)
 		goto out_none;
 	/* High priority: a busy vCPU should not stretch the intervals. */
-	steal_wq = alloc_workqueue("pvtrace_steal", WQ_HIGHPRI, 0);
+	steal_wq = alloc_workqueue("pvtrace_steal",
+				   WQ_HIGHPRI | PVTRACE_WQ_PERCPU, 0);
 	if (!steal_wq) {
 		ret = -ENOMEM;
 		goto out_stats;

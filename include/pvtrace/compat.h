@@ -163,6 +163,18 @@ pvtrace_kthread_run_on_cpu(int (*fn)(void *), void *data, unsigned int cpu,
 	(xen_hvm_domain() && !strcmp(pv_info.name, "Xen PVH"))
 #endif
 
+/*
+ * "workqueue: Add new WQ_PERCPU flag" (6.17; backported to Debian's 6.12
+ * as a flag without effect): a workqueue names WQ_PERCPU or WQ_UNBOUND,
+ * and 7.x WARNs at alloc_workqueue() when it names neither. Per-CPU is
+ * what every older line gives by default.
+ */
+#ifdef PVTRACE_HAVE_WQ_PERCPU
+#define PVTRACE_WQ_PERCPU	WQ_PERCPU
+#else
+#define PVTRACE_WQ_PERCPU	0
+#endif
+
 #endif /* __ASSEMBLY__ */
 
 #endif /* _PVTRACE_COMPAT_H */
