@@ -36,67 +36,81 @@
 #            each selftests/guest/tests script), comma-separated, or "all"
 #   extra    guest kernel arguments
 # Every row loads pvtrace with every hook it has (drivers=1 where its tests ask).
-# What each kind of row is for:
-# - pv/pvh, 2 vCPUs: every test, every line the lab boots (5.10, 6.1, 6.12, sid's 7.x);
-#   PV on Xen 4.17 (5.10, 6.1) and 4.20 (6.12, 7.x: the newest line on the newest Xen).
-# - pv-4on2, pvh-2on1: steal is real (more vCPUs than CPUs), every hook loaded.
-# - pvh-tscemu: Xen emulates the TSC (tsc=plain): the hooks' untimed paths.
-# - *-stress: 100 load/unload cycles of each hook under its own load, 2 vCPUs on 2.
-# - *-unload: unloads while a vCPU is inside a long hypercall and another idle in
+# What each kind of row is for (make test runs the "c" rows in about 20 minutes on 2
+# cores; every kernel line, guest type, Xen and hook is in them):
+# - pv/pvh: the tests of each line, guest type and Xen (PV on Xen 4.17 for 5.10 and
+#   6.1, on 4.20 for 6.12 and 7.x: the newest line on the newest Xen; PVH on 4.20).
+#   2 vCPUs on 1 emulated CPU: one TCG thread, so two such rows run at once and a
+#   PVH dom0 stays clear of the emulated SVM's fault with several threads (below).
+#   The heavy groups (recorder, exporter, command, params) run in one or two rows.
+# - pv-4on2, readers: steal is real (more vCPUs than CPUs); readers loops over every
+#   counter file under the worst of it (4 vCPUs on 1 CPU).
+# - *-tscemu: Xen emulates the TSC (tsc=plain): the hooks' untimed paths.
+# - *-stress: load/unload cycles of each hook under its own load, 2 vCPUs on 2 CPUs;
+#   *-unload: unloads while a vCPU is inside a long hypercall and another idle in
 #   SCHEDOP_block (79-unload-inflight.sh), 3 vCPUs on 2: 6.12, where
-#   synchronize_rcu_tasks_rude() still waits, and 7.x, where it does not.
+#   synchronize_rcu_tasks_rude() still waits, and 7.x, where it does not. make test
+#   runs 10 to 20 cycles, make test-full 100.
 # - domu-pv, domu-pvhvm: an unprivileged domU with a vif and a vbd
 #   (Documentation/lab-domu.rst), 1 vCPU; PV on Xen 4.17, PVHVM on 4.20 (trixie's
 #   toolstack: with 4.17's, an HVM domU dies in its firmware under QEMU >= 8);
 #   domu-pvhvm-cloud: the cloud flavour, what Debian's images on AWS's Xen instances
 #   boot, as a PVHVM domU of an amd64 dom0.
 # - native: plain QEMU, no hypervisor: pvtrace refuses to load.
-ALL=all
-DOMU_GROUPS=core,steal,upcalls,hypercalls,drivers,recorder
+# A PVH dom0 with several vCPUs on several emulated CPUs sometimes dies in a triple
+# fault inside Xen's SVM world switch, with or without pvtrace (measured rates:
+# Documentation/lab-textpoke.rst): such a boot (LAB_FAULT_RE, Xen's own RIP in the
+# dump, no ##PVTRACE-DONE) is run again, at most LAB_ATTEMPTS times, each retry a
+# SKIP line naming the fault.
+BASE=core,upcalls,hypercalls
 MATRIX=(
-	"c K61  pv             pv         2   4.17 invariant - $ALL"
-	"c K61  pvh            pvh        2   4.20 invariant - $ALL"
-	"c K612 pv             pv         2   4.20 invariant - $ALL"
-	"c K612 pvh            pvh        2   4.20 invariant - $ALL"
-	"c K510 pv             pv         2   4.17 invariant - $ALL"
-	"c K510 pvh            pvh        2   4.20 invariant - $ALL"
-	"c K72  pv             pv         2   4.20 invariant - $ALL"
-	"c K72  pvh            pvh        2   4.20 invariant - $ALL"
-	"f K72  pv-417         pv         2   4.17 invariant - $ALL"
-	"f K61  pv-420         pv         2   4.20 invariant - $ALL"
-	"c K61  native         native     2   -    invariant - core"
-	"f K612 native         native     2   -    invariant - core"
-	"f K510 native         native     2   -    invariant - core"
-	"c K72  native         native     2   -    invariant - core"
-	"c K61  pv-4on2        pv         4/2 4.17 invariant - core,steal,upcalls,hypercalls"
-	"f K612 pv-4on2        pv         4/2 4.17 invariant - core,steal,upcalls,hypercalls"
-	"c K61  pvh-tscemu     pvh        2   4.20 plain     - core,steal,upcalls,hypercalls,drivers,recorder"
-	"f K612 pvh-tscemu     pvh        2   4.20 plain     - core,steal,upcalls,hypercalls,drivers,recorder"
-	"c K61  pv-stress      pv         2   4.17 invariant - stress pvtrace.stress=100"
-	"c K612 pvh-stress     pvh        2   4.20 invariant - stress pvtrace.stress=100"
-	"f K612 pv-stress      pv         2   4.17 invariant - stress pvtrace.stress=100"
-	"f K61  pvh-stress     pvh        2   4.20 invariant - stress pvtrace.stress=100"
+	"c K61  pv-stress      pv         2   4.17 invariant - stress pvtrace.stress=20"
+	"f K72  pvh-stress     pvh        2   4.20 invariant - stress pvtrace.stress=20"
+	"c K72  pv-unload      pv         3/2 4.20 invariant - unload pvtrace.stress=10"
+	"c K612 pv-unload      pv         3/2 4.17 invariant - unload pvtrace.stress=10"
+	"f K61  pv-4on2        pv         4/2 4.17 invariant - core,steal,upcalls"
+	"f K61  pv-stress-full pv         2   4.17 invariant - stress pvtrace.stress=100"
+	"f K612 pvh-stress     pvh        2   4.20 invariant - stress pvtrace.stress=100"
 	"f K72  pv-stress      pv         2   4.20 invariant - stress pvtrace.stress=100"
-	"f K72  pvh-stress     pvh        2   4.20 invariant - stress pvtrace.stress=100"
-	"c K612 pv-unload      pv         3/2 4.17 invariant - unload pvtrace.stress=20"
-	"c K72  pv-unload      pv         3/2 4.20 invariant - unload pvtrace.stress=20"
-	"f K612 pvh-unload     pvh        3/2 4.20 invariant - unload pvtrace.stress=100"
+	"f K72  pvh-stress-full pvh       2   4.20 invariant - stress pvtrace.stress=100"
+	"f K612 pv-unload-full pv         3/2 4.17 invariant - unload pvtrace.stress=100"
+	"f K72  pv-unload-full pv         3/2 4.20 invariant - unload pvtrace.stress=100"
 	"f K72  pvh-unload     pvh        3/2 4.20 invariant - unload pvtrace.stress=100"
-	"c K612 pvh-2on1       pvh        2/1 4.20 invariant - core,steal,upcalls,hypercalls"
-	"f K61  pvh-2on1       pvh        2/1 4.20 invariant - core,steal,upcalls,hypercalls"
-	"c K61  domu-pvhvm     domu-pvhvm 1   4.20 invariant - $DOMU_GROUPS"
-	"c K612 domu-pvhvm     domu-pvhvm 1   4.20 invariant - $DOMU_GROUPS"
-	"c K72  domu-pvhvm     domu-pvhvm 1   4.20 invariant - $DOMU_GROUPS"
-	"c K72C/K72 domu-pvhvm-cloud domu-pvhvm 1 4.20 invariant - $DOMU_GROUPS"
-	"f K61  domu-pvhvm-tscemu domu-pvhvm 1 4.20 plain   - core,hypercalls,upcalls"
-	"c K61  domu-pv        domu-pv    1   4.17 invariant - $DOMU_GROUPS"
-	"c K612 domu-pv        domu-pv    1   4.17 invariant - $DOMU_GROUPS"
-	"f K510 domu-pv        domu-pv    1   4.17 invariant - $DOMU_GROUPS"
-	"f K61  domu-pv-tscemu domu-pv    1   4.17 plain     - core,hypercalls,upcalls"
+	"f K612 pv-4on2        pv         4/2 4.17 invariant - core,steal,upcalls,hypercalls"
+	"f K612 pvh-4on2       pvh        4/2 4.20 invariant - core,steal,upcalls,hypercalls"
+	"f K61  pv-smp         pv         2   4.17 invariant - $BASE,steal,recorder,drivers"
+	"f K612 pvh-smp        pvh        2   4.20 invariant - $BASE,steal,recorder,drivers"
+	"c K61  pv             pv         2/1 4.17 invariant - $BASE,steal,recorder,drivers,exporter"
+	"c K612 pvh            pvh        2/1 4.20 invariant - $BASE,steal,recorder,drivers,command"
+	"c K612 pv             pv         2/1 4.20 invariant - $BASE,drivers,params"
+	"c K61  pvh            pvh        2/1 4.20 invariant - $BASE"
+	"c K510 pv             pv         2/1 4.17 invariant - $BASE,steal,drivers"
+	"c K510 pvh            pvh        2/1 4.20 invariant - $BASE"
+	"c K72  pv             pv         2/1 4.20 invariant - $BASE,steal,drivers"
+	"c K72  pvh            pvh        2/1 4.20 invariant - $BASE,steal,recorder,drivers"
+	"f K72  pv-417         pv         2/1 4.17 invariant - $BASE"
+	"f K61  pv-420         pv         2/1 4.20 invariant - $BASE"
+	"c K61  pvh-tscemu     pvh        2/1 4.20 plain     - $BASE,drivers"
+	"f K72  pvh-tscemu     pvh        2/1 4.20 plain     - $BASE,drivers,recorder"
+	"c K612 pv-readers     pv         4/1 4.17 invariant - readers"
+	"f K72  pvh-readers    pvh        4/1 4.20 invariant - readers"
+	"c K72  native         native     1   -    invariant - core"
+	"f K61  native         native     1   -    invariant - core"
+	"f K510 native         native     1   -    invariant - core"
+	"c K72  domu-pvhvm     domu-pvhvm 1   4.20 invariant - $BASE,drivers"
+	"c K72C/K72 domu-pvhvm-cloud domu-pvhvm 1 4.20 invariant - $BASE,steal"
+	"c K61  domu-pvhvm     domu-pvhvm 1   4.20 invariant - $BASE,drivers"
+	"f K612 domu-pvhvm     domu-pvhvm 1   4.20 invariant - $BASE,steal,drivers,recorder"
+	"f K61  domu-pvhvm-tscemu domu-pvhvm 1 4.20 plain   - $BASE"
+	"c K61  domu-pv        domu-pv    1   4.17 invariant - $BASE,steal,drivers"
+	"f K612 domu-pv        domu-pv    1   4.17 invariant - $BASE,steal,drivers,recorder"
+	"f K510 domu-pv        domu-pv    1   4.17 invariant - $BASE,drivers"
+	"f K72  domu-pv        domu-pv    1   4.17 invariant - $BASE,drivers"
 )
 DEFAULT_TIMEOUT=${PVTRACE_TIMEOUT:-600}
 TAIL_LINES=40
 # Kernel messages that fail a configuration even when every test passed.
+DEBUGFS_RACE_RE='WARNING: CPU: [0-9]+ PID: [0-9]+ at fs/debugfs/file.c:[0-9]+ full_proxy_open'
 KERNEL_BAD_RE='Oops: |BUG: |WARNING: CPU: |WARNING: at |Kernel panic|general protection fault|INFO: task .* blocked for|rcu: INFO: |\(XEN\) .*crashed|\(XEN\) Panic'
 
 usage() { sed -n '2,/^# shellcheck/{/^# shellcheck/d;p}' "$0" >&2; exit 2; }
@@ -110,11 +124,31 @@ parse_log() {
 		status=$(sed -n 's/^##PVTRACE-HOST boot-end status="\([^"]*\)".*/\1/p' "$logf" | tail -n 1)
 		echo "FAIL: $cfg/boot never reached ##PVTRACE-DONE (${status:-no status})"
 	fi
-	# Kernel trouble is a failure of the configuration even if every test passed.
-	{ grep -aE "$KERNEL_BAD_RE" "$logf" || true; } | tr -d '\r' | head -n 5 | sed "s|^|FAIL: $cfg/kernel |"
+	# Kernel trouble is a failure of the configuration even if every test passed; the
+	# kernel's own debugfs open/rmmod race (99-kernel-log.sh, RACE) only when each of its
+	# WARNs comes with its message.
+	local races owners keep=.
+	races=$(grep -acE "$DEBUGFS_RACE_RE" "$logf")
+	owners=$(grep -ac 'debugfs file owner did not clean up at exit: ' "$logf")
+	[ "$races" -gt 0 ] && [ "$races" = "$owners" ] && keep=$DEBUGFS_RACE_RE
+	{ grep -aE "$KERNEL_BAD_RE" "$logf" || true; } | { [ "$keep" = . ] && cat || grep -avE "$keep"; } |
+		tr -d '\r' | head -n 5 | sed "s|^|FAIL: $cfg/kernel |"
 }
 
 LAB_JOBS=${PVTRACE_LAB_JOBS:-$(($(nproc) >= 2 ? 2 : 1))}
+LAB_ATTEMPTS=${PVTRACE_LAB_ATTEMPTS:-3}
+# The emulated SVM's fault: a PVH dom0 vCPU's triple fault whose dumped state is Xen's
+# own (code segment e008, Xen's text), on a machine with several emulated CPUs.
+LAB_FAULT_RE='\(XEN\) d0v[0-9]+ Triple fault'
+# lab_fault MODE CPUS LOG: the fault's console line, if the boot ended in it.
+lab_fault() {
+	local mode=$1 cpus=$2 logf=$3 line
+	[ "$mode" = pvh ] && [ "$cpus" -gt 1 ] || return 1
+	grep -aq '##PVTRACE-DONE' "$logf" && return 1
+	line=$(grep -a -m1 -E "$LAB_FAULT_RE" "$logf" | tr -d '\r') || return 1
+	grep -a -A3 -E "$LAB_FAULT_RE" "$logf" | grep -aq 'RIP: *e008:\[<ffff82d0' || return 1
+	echo "${line#"(XEN) "} in Xen's SVM world switch"
+}
 
 # selftests/guest/tests/90-exporter.sh prints the /metrics its node_exporter
 # served (gzip + base64) between ##EXPORTER-METRICS-BEGIN/END: check it with
@@ -147,6 +181,7 @@ print_tail() {
 # One row: boot, then its result lines, appended to $results as well.
 run_row() {
 	local row=$1 set kvar suffix mode vcpus xen tsc tmo groups extra kver short cfg logf t0 initrd
+	local attempt fault d0var
 	local -a args
 	read -r set kvar suffix mode vcpus xen tsc tmo groups extra <<<"$row"
 	d0var=${kvar#*/}
@@ -168,7 +203,16 @@ run_row() {
 	[ "$xen" = - ] || args+=(--xen "$xen")
 	[ "$d0var" = "$kvar" ] || args+=(--dom0-kernel "${!d0var}")
 	t0=$SECONDS
-	"$LAB_DIR/boot.sh" "${args[@]}" 2>&1 || true
+	attempt=1
+	while :; do
+		"$LAB_DIR/boot.sh" "${args[@]}" 2>&1 || true
+		[ "$attempt" -lt "$LAB_ATTEMPTS" ] || break
+		fault=$(lab_fault "$mode" "${vcpus#*/}" "$logf") || break
+		mv "$logf" "$labdir/$cfg.attempt$attempt.log"
+		echo "SKIP: $cfg/lab-fault/$attempt boot $attempt ended in a known fault of the emulated machine ($fault; Documentation/lab-textpoke.rst): the row runs again (log: $cfg.attempt$attempt.log)" |
+			tee -a "$results"
+		attempt=$((attempt + 1))
+	done
 	parse_log "$cfg" "$logf" | tee -a "$results"
 	exporter_promtool "$cfg" "$logf" | tee -a "$results"
 	grep -aq '##PVTRACE-DONE' "$logf" || print_tail "$cfg" "$logf"
