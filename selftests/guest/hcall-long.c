@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hcall-long: stay inside one hypercall for a while, from userspace, as a
+ * long hypercall of the toolstack does: a multicall of N harmless entries
+ * (xen_version XENVER_version) through /dev/xen/privcmd. Xen checks for
+ * pending work between entries and, when there is some, lets the guest
+ * take its interrupts and continues the same call afterwards
+ * (hypercall_create_continuation(): the vCPU re-executes the hypercall
+ * instruction), so an event, an IPI or the guest's own preemption of the
+ * task does not end it. The guest stays inside the call, and inside
+ * pvtrace's stub when it is loaded, until the last entry is done.
+ * (A SCHEDOP_poll does not do: any event the vCPU takes ends it, and the
+ * tick comes every few milliseconds.)
+ *
+ *   hcall-long -c MS   print N, the entries one call needs to take MS
+ *                      milliseconds or more (at most MAX_ENTRIES)
+ *   hcall-long N       make one call of N entries; print "start <uptime>"
+ *                      as it begins, then "call <ms> rc <result> end
+ *                      <uptime>": its length, its result, when it ended
+ *
+ * Times are in /proc/uptime's clock (CLOCK_BOOTTIME, seconds), so that a
+ * shell script can compare them with its own.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/types.h>
+
+/* From include/uapi/xen/privcmd.h and xen/interface/xen.h. */
+struct privcmd_hypercall {
+	__u64 op;
+	__u64 arg[5];
+};
+
+#define IOCTL_PRIVCMD_HYPERCALL \
+	_IOC(_IOC_NONE, 'P', 0, sizeof(struct privcmd_hypercall))
+
+struct multicall_entry {
+	__u64 op;
+	__s64 result;
+	__u64 args[6];
+};
+
+#define HYPERVISOR_multicall	13
+#define HYPERVISOR_xen_version	17
+#define XENVER_version		0
+
+/* 64 bytes each: 2^21 entries are 128 MiB. */
+#define MAX_ENTRIES	(1UL << 21)
+
+static int pfd;
+static struct multicall_entry *calls;
+
+static double now_ms(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* One multicall of @n entries; its result, or -errno. */
+static long multicall(unsigned long n)
+{
+	struct privcmd_hypercall h = { .op = HYPERVISOR_multicall };
+	unsigned long i;
+	long rc;
+
+	for (i = 0; i < n; i++) {
+		calls[i].op = HYPERVISOR_xen_version;
+		calls[i].result = -1;
+		calls[i].args[0] = XENVER_version;
+		calls[i].args[1] = 0;
+	}
+	h.arg[0] = (uintptr_t)calls;
+	h.arg[1] = n;
+	rc = ioctl(pfd, IOCTL_PRIVCMD_HYPERCALL, &h);
+	if (rc < 0)
+		return -errno;
+	/* Every entry ran: the call was not cut short. */
+	for (i = 0; i < n; i++)
+		if (calls[i].result <= 0)
+			return -EIO;
+	return rc;
+}
+
+static double uptime(void)
+{
+	return now_ms(CLOCK_BOOTTIME) / 1e3;
+}
+
+/* The entries a call needs to take @ms or more. */
+static unsigned long calibrate(unsigned long ms)
+{
+	unsigned long n = 1024;
+	double t0, took;
+	long rc;
+
+	/* Grow N until one call takes a quarter of MS or more, then scale. */
+	for (;;) {
+		t0 = now_ms(CLOCK_MONOTONIC);
+		rc = multicall(n);
+		took = now_ms(CLOCK_MONOTONIC) - t0;
+		if (rc < 0) {
+			fprintf(stderr, "hcall-long: multicall of %lu: %s\n", n,
+				strerror((int)-rc));
+			return 0;
+		}
+		if (took * 4 >= ms || n == MAX_ENTRIES)
+			break;
+		n = n * 4 > MAX_ENTRIES ? MAX_ENTRIES : n * 4;
+	}
+	if (took < ms) {
+		double want = (double)n * ms / (took > 1 ? took : 1) * 1.2;
+
+		n = want > MAX_ENTRIES ? MAX_ENTRIES : (unsigned long)want;
+	}
+	return n;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long n;
+	double t0, took;
+	long rc;
+
+	if (argc == 3 && !strcmp(argv[1], "-c"))
+		n = strtoul(argv[2], NULL, 0);
+	else if (argc == 2)
+		n = strtoul(argv[1], NULL, 0);
+	else
+		n = 0;
+	if (!n || (argc == 2 && n > MAX_ENTRIES)) {
+		fprintf(stderr, "usage: %s -c MS | %s N (N <= %lu)\n", argv[0],
+			argv[0], MAX_ENTRIES);
+		return 2;
+	}
+	pfd = open("/dev/xen/privcmd", O_RDWR);
+	if (pfd < 0) {
+		fprintf(stderr, "hcall-long: open /dev/xen/privcmd: %s\n",
+			strerror(errno));
+		return 1;
+	}
+	calls = calloc(argc == 3 ? MAX_ENTRIES : n, sizeof(*calls));
+	if (!calls) {
+		fprintf(stderr, "hcall-long: out of memory\n");
+		return 1;
+	}
+	if (argc == 3) {
+		n = calibrate(n);
+		if (!n)
+			return 1;
+		printf("%lu\n", n);
+		return 0;
+	}
+	printf("start %.2f\n", uptime());
+	fflush(stdout);
+	t0 = now_ms(CLOCK_MONOTONIC);
+	rc = multicall(n);
+	took = now_ms(CLOCK_MONOTONIC) - t0;
+	printf("call %.0f rc %ld end %.2f\n", took, rc, uptime());
+	return rc < 0;
+}
