@@ -5,8 +5,9 @@
 # Usage: repro-textpoke.sh [--runs K] [--rounds N] [--timeout S] [--events LIST]
 #                          [--append-extra "guest args"] [--xen-extra "Xen args"]
 #                          [--accel "tcg,thread=single"] [--qemu BINARY] [--tag NAME] CONFIG...
-#   CONFIG is KERNEL-MODE-VCPUS, e.g. 6.12-pv-2 6.12-pvh-2 6.12-pv-1 6.1-pvh-2 6.12-native-2
-#   (KERNEL: 6.1 or 6.12, resolved through kernels.env; MODE: pv, pvh, native).
+#   CONFIG is KERNEL-MODE-VCPUS[/CPUS], e.g. 6.12-pv-2 6.12-pvh-2 6.12-pvh-4/2 6.1-pvh-2
+#   (KERNEL: a short version, 6.1 to 7.2, resolved through kernels.env; MODE: pv, pvh,
+#   native; CPUS: the emulated CPUs, default VCPUS).
 #   --accel replaces boot.sh's "-accel tcg" and --qemu runs another qemu-system-x86_64 build
 #   (through a PATH shim that lives only as long as this script: for experiments).
 #   --tag names the experiment: logs go to <config>[-<tag>]-<i>.log, RATE lines carry it.
@@ -81,12 +82,14 @@ any_fault=0
 for cfg in "${configs[@]}"; do
 	IFS=- read -r kshort mode vcpus <<<"$cfg"
 	case "$mode" in pv | pvh | native) ;; *) die "bad config $cfg (want KERNEL-MODE-VCPUS)" ;; esac
-	[[ $vcpus =~ ^[0-9]+$ ]] || die "bad vCPU count in $cfg"
+	cpus=${vcpus#*/}
+	vcpus=${vcpus%/*}
+	[[ $vcpus =~ ^[0-9]+$ ]] && [[ $cpus =~ ^[0-9]+$ ]] || die "bad vCPU count in $cfg"
 	kver=$(resolve_kver "$kshort")
 	nfault=0 nok=0 ninc=0 at=''
 	for i in $(seq 1 "$runs"); do
-		logf=$outdir/$cfg${tag:+-$tag}-$i.log
-		"$LAB_DIR/boot.sh" --kernel "$kver" --mode "$mode" --vcpus "$vcpus" --timeout "$tmo" \
+		logf=$outdir/${cfg//\//on}${tag:+-$tag}-$i.log
+		"$LAB_DIR/boot.sh" --kernel "$kver" --mode "$mode" --vcpus "$vcpus" --cpus "$cpus" --timeout "$tmo" \
 			--initrd "$initrd" --append-extra "$guest_args $extra" --xen-extra "$xen_extra" \
 			--log "$logf" 2>"$logf.host" || true
 		line=$(grep -a -m1 '##PVTRACE-REPRO ' "$logf" | tr -d '\r' || true)
@@ -99,7 +102,7 @@ for cfg in "${configs[@]}"; do
 			grep -aq '^textpoke: rounds=' "$logf" && : "${done_rounds:=0+}"
 		fi
 		# The console has the oops even when the guest never printed its result line.
-		first=$(grep -a -m1 -E 'Oops: |BUG: |general protection fault|\(XEN\) .*crashed|Kernel panic' "$logf" |
+		first=$(grep -a -m1 -E 'Oops: |BUG: |general protection fault|\(XEN\) .*crashed|\(XEN\) d0v[0-9]+ Triple fault|Kernel panic' "$logf" |
 			tr -d '\r' | sed 's/^\[[ 0-9.]*\] //' || true)
 		rip=$(grep -a -m1 -E 'RIP: [0-9a-f]+:' "$logf" | tr -d '\r' | sed 's/.*RIP: [0-9a-f]*://; s/ .*//' || true)
 		if [ -n "$first" ]; then
