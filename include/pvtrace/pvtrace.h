@@ -12,10 +12,6 @@
 #include <pvtrace/hist.h>
 #include <pvtrace/stats.h>
 
-#ifndef PVTRACE_VERSION
-#define PVTRACE_VERSION "0.1.0"
-#endif
-
 struct dentry;
 struct seq_file;
 
