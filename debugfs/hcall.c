@@ -18,6 +18,8 @@
 #include <pvtrace/pvtrace.h>
 #include <pvtrace/hcall.h>
 
+#include "views.h"
+
 #define CALLERS_PER_HCALL	8
 
 /* Name of hypercall @nr ("hcall_<nr>" when the headers name none). */

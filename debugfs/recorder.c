@@ -16,6 +16,8 @@
 #include <pvtrace/recorder_read.h>
 #include <pvtrace/upcall.h>
 
+#include "views.h"
+
 #define REC_COLUMNS "time_ns cpu event name detail duration_ns value errno site module"
 
 static const char *const event_names[PVTRACE_REC_TYPES] = {

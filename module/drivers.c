@@ -481,7 +481,6 @@ const struct pvtrace_hook pvtrace_drivers_hook = {
 	.name = "drivers",
 	.init = drivers_init,
 	.exit = drivers_exit,
-	.debugfs = pvtrace_debugfs_drivers,
 };
 
 /* probes=: syntax checked here; whether each function exists, at init. */

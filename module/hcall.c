@@ -705,5 +705,4 @@ const struct pvtrace_hook pvtrace_hcall_hook = {
 	.name = "hypercalls",
 	.init = hcall_init,
 	.exit = hcall_exit,
-	.debugfs = pvtrace_debugfs_hcall,
 };

@@ -394,7 +394,6 @@ const struct pvtrace_hook pvtrace_upcall_hook = {
 	.name = "upcalls",
 	.init = upcall_init,
 	.exit = upcall_exit,
-	.debugfs = pvtrace_debugfs_upcall,
 };
 
 /* For debugfs/upcall.c. */
