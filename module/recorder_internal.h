@@ -18,6 +18,7 @@
 
 /**
  * struct pvtrace_rec_ctl - the recorder's control state (module/recorder.c)
+ * @lock: everything below
  * @ready: init done, not yet exited
  * @state: of the current or last recording
  * @buffer_kb: record_buffer_kb
