@@ -205,35 +205,30 @@ void pvtrace_hcall_read_mc(struct pvtrace_mc_stats *dst)
 	kfree(tmp);
 }
 
+/* Per-CPU counter @var, summed over every possible CPU. */
+#define sum_cpus(var) ({					\
+	typeof(var) __sum = 0;					\
+	int __cpu;						\
+								\
+	for_each_possible_cpu(__cpu)				\
+		__sum += per_cpu(var, __cpu);			\
+	__sum;							\
+})
+
 /* Calls inside the stub now, on every CPU (a moment's view). */
 long pvtrace_hcall_inflight_calls(void)
 {
-	long n = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		n += per_cpu(pvtrace_hcall_inflight, cpu);
-	return n;
+	return sum_cpus(pvtrace_hcall_inflight);
 }
 
 /* VCPUOP_down calls, passed straight through. */
 u64 pvtrace_hcall_noreturn_calls(void)
 {
-	u64 n = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		n += per_cpu(pvtrace_hcall_noreturn, cpu);
-	return n;
+	return sum_cpus(pvtrace_hcall_noreturn);
 }
 
 /* Timed calls whose TSC went back between their start and end (moved). */
 u64 pvtrace_hcall_backwards_calls(void)
 {
-	u64 n = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		n += per_cpu(pvtrace_hcall_backwards, cpu);
-	return n;
+	return sum_cpus(pvtrace_hcall_backwards);
 }
