@@ -20,6 +20,10 @@
 
 KVER ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KVER)/build
+# The version, written here only: Kbuild reads it from this line when DKMS
+# builds without this Makefile, make dkms-source writes it into dkms.conf
+# (from dkms.conf.in), and the module and the command get it as
+# -DPVTRACE_VERSION.
 BASE_VERSION := 0.1.0
 GIT_REV := $(shell git -C $(CURDIR) rev-parse --short HEAD 2>/dev/null)
 VERSION ?= $(BASE_VERSION)$(if $(GIT_REV),+g$(GIT_REV))
@@ -58,8 +62,9 @@ install: module install-pvtrace
 	$(KMAKE) INSTALL_MOD_DIR=updates modules_install
 	depmod -a $(KVER)
 
-# What DKMS builds from: the module's sources and the name generator Kbuild runs.
-DKMS_FILES := Kbuild Makefile dkms.conf module include debugfs scripts/gen-hcall-names.sh \
+# What DKMS builds from: the module's sources and the name generator Kbuild
+# runs; and dkms.conf, made from dkms.conf.in with the version.
+DKMS_FILES := Kbuild Makefile module include debugfs scripts/gen-hcall-names.sh \
 	scripts/xen-public-names scripts/gen-compat-probes.sh
 
 # Copy the DKMS source tree to $(DEST) (default /usr/src/pvtrace-<version>).
@@ -68,6 +73,7 @@ dkms-source:
 	mkdir -p $(or $(DEST),$(DKMS_DEST))/scripts
 	cp -r $(filter-out scripts/%,$(DKMS_FILES)) $(or $(DEST),$(DKMS_DEST))/
 	cp $(filter scripts/%,$(DKMS_FILES)) $(or $(DEST),$(DKMS_DEST))/scripts/
+	sed 's/@VERSION@/$(BASE_VERSION)/' dkms.conf.in > $(or $(DEST),$(DKMS_DEST))/dkms.conf
 
 dkms-install:
 	-dkms remove -m pvtrace -v $(BASE_VERSION) --all 2>/dev/null

@@ -4,19 +4,41 @@
  * (debugfs under lockdown refuses anything else); controls are module
  * parameters. Return values of debugfs_create_*() are deliberately not
  * checked: statistics must not change behaviour when debugfs is absent.
+ *
+ * This file owns the directory, the core's files (version, summary, the
+ * self-test's) and the table of views: which files each hook gets, by the
+ * hook's name. module/main.c hands over the hooks it installed, once; the
+ * views read the hooks through their snapshot functions only
+ * (Documentation/layout.rst).
  */
 #include <linux/cpumask.h>
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/utsname.h>
-#include <asm/xen/hypercall.h>
-#include <xen/interface/version.h>
 
 #include <pvtrace/pvtrace.h>
 #include <pvtrace/timebase.h>
 
+#include "views.h"
+
 static struct dentry *pvtrace_dir;
+
+/* The hooks installed (module/main.c's array), for the summary. */
+static const struct pvtrace_hook *const *hooks;
+static unsigned int nhooks;
+
+/* Each hook's view: the function that creates its files, by hook name. */
+static const struct {
+	const char *hook;
+	void (*create)(struct dentry *dir);
+} views[] = {
+	{ "drivers", pvtrace_debugfs_drivers },
+	{ "hypercalls", pvtrace_debugfs_hcall },
+	{ "upcalls", pvtrace_debugfs_upcall },
+	{ "steal", pvtrace_debugfs_steal },
+};
 
 static int version_show(struct seq_file *m, void *unused)
 {
@@ -28,14 +50,26 @@ DEFINE_SHOW_ATTRIBUTE(version);
 
 static void show_xen_version(struct seq_file *m)
 {
-	int v;
+	int v = pvtrace_env.xen_version;
 
 	if (!pvtrace_guest_is_xen(pvtrace_env.guest)) {
 		seq_puts(m, "xen_version -\n");
 		return;
 	}
-	v = HYPERVISOR_xen_version(XENVER_version, NULL);
 	seq_printf(m, "xen_version %d.%d\n", v >> 16, v & 0xffff);
+}
+
+/* The installed hooks' names, comma-separated, or "none". */
+static void show_hooks(struct seq_file *m)
+{
+	unsigned int i;
+
+	seq_puts(m, "hooks ");
+	for (i = 0; i < nhooks; i++)
+		seq_printf(m, "%s%s", i ? "," : "", hooks[i]->name);
+	if (!nhooks)
+		seq_puts(m, "none");
+	seq_putc(m, '\n');
 }
 
 static int summary_show(struct seq_file *m, void *unused)
@@ -50,9 +84,7 @@ static int summary_show(struct seq_file *m, void *unused)
 	show_xen_version(m);
 	seq_printf(m, "vcpus_online %u\n", num_online_cpus());
 	seq_printf(m, "vcpus_possible %u\n", num_possible_cpus());
-	seq_puts(m, "hooks ");
-	pvtrace_seq_hooks(m);
-	seq_putc(m, '\n');
+	show_hooks(m);
 	seq_printf(m, "selftest %s\n",
 		   pvtrace_selftest_stats() ? "passed" : "off");
 	seq_printf(m, "torn_reads %llu\n", pvtrace_stats_torn_reads());
@@ -102,10 +134,25 @@ static int selftest_cpus_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(selftest_cpus);
 
-/* @hooks creates the active hooks' files. */
-void pvtrace_debugfs_init(void (*hooks)(struct dentry *dir))
+/* The files of hook @h, if it has a view. */
+static void create_view(const struct pvtrace_hook *h)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(views); i++) {
+		if (!strcmp(views[i].hook, h->name))
+			views[i].create(pvtrace_dir);
+	}
+}
+
+void pvtrace_debugfs_init(const struct pvtrace_hook *const *installed,
+			  unsigned int n)
 {
 	struct pvtrace_stats *st = pvtrace_selftest_stats();
+	unsigned int i;
+
+	hooks = installed;
+	nhooks = n;
 
 	pvtrace_dir = debugfs_create_dir("pvtrace", NULL);
 	debugfs_create_file("version", 0444, pvtrace_dir, NULL, &version_fops);
@@ -116,7 +163,9 @@ void pvtrace_debugfs_init(void (*hooks)(struct dentry *dir))
 		debugfs_create_file("selftest_cpus", 0444, pvtrace_dir,
 				    (void *)st, &selftest_cpus_fops);
 	}
-	hooks(pvtrace_dir);
+	for (i = 0; i < n; i++)
+		create_view(hooks[i]);
+	pvtrace_debugfs_recorder(pvtrace_dir);
 }
 
 /* Returns once no reader is inside any of the files. */
@@ -124,4 +173,5 @@ void pvtrace_debugfs_exit(void)
 {
 	debugfs_remove(pvtrace_dir);
 	pvtrace_dir = NULL;
+	nhooks = 0;
 }

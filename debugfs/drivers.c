@@ -12,6 +12,8 @@
 #include <pvtrace/pvtrace.h>
 #include <pvtrace/drivers.h>
 
+#include "views.h"
+
 #define FUNCTIONS_COLUMNS \
 	"target role state calls total_ns max_ns missed error"
 #define XENBUS_COLUMNS "type kernel_calls total_ns max_ns user_calls"

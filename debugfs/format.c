@@ -11,6 +11,8 @@
 
 #include <pvtrace/pvtrace.h>
 
+#include "views.h"
+
 void pvtrace_seq_header(struct seq_file *m, const char *columns)
 {
 	seq_printf(m, "# %s\n", columns);

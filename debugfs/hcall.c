@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * /sys/kernel/debug/pvtrace/hypercalls/: presentation of the hypercall
- * hook's statistics (module/hcall.c). Formats: Documentation/ABI/testing/
- * debugfs-pvtrace. A multiplexed hypercall's totals are the sum of its
- * sub-command slots, folded here.
+ * hook's statistics, from the snapshots it offers (the read side of
+ * include/pvtrace/hcall.h; module/hcall_stats.c). Formats:
+ * Documentation/ABI/testing/debugfs-pvtrace. A multiplexed hypercall's
+ * totals are the sum of its sub-command slots, folded here.
  */
 #include <linux/cpumask.h>
 #include <linux/debugfs.h>
@@ -17,6 +18,8 @@
 
 #include <pvtrace/pvtrace.h>
 #include <pvtrace/hcall.h>
+
+#include "views.h"
 
 #define CALLERS_PER_HCALL	8
 
@@ -58,13 +61,19 @@ static void fold_hcall(const struct pvtrace_hcall_slot_stats *slots,
 	}
 }
 
-static struct pvtrace_hcall_slot_stats *read_slots(int cpu)
+/* Room for every slot: allocated once per read, and filled per CPU. */
+static struct pvtrace_hcall_slot_stats *alloc_slots(void)
 {
-	struct pvtrace_hcall_slot_stats *s;
+	return vmalloc(PVTRACE_SLOT_NR * sizeof(struct pvtrace_hcall_slot_stats));
+}
 
-	s = vmalloc(PVTRACE_SLOT_NR * sizeof(*s));
+/* Every slot summed over every CPU, or NULL. */
+static struct pvtrace_hcall_slot_stats *read_slots(void)
+{
+	struct pvtrace_hcall_slot_stats *s = alloc_slots();
+
 	if (s)
-		pvtrace_hcall_read_slots(cpu, s);
+		pvtrace_hcall_read_slots(-1, s);
 	return s;
 }
 
@@ -78,7 +87,7 @@ static void show_row(struct seq_file *m, const char *key,
 
 static int totals_show(struct seq_file *m, void *unused)
 {
-	struct pvtrace_hcall_slot_stats *slots = read_slots(-1), h;
+	struct pvtrace_hcall_slot_stats *slots = read_slots(), h;
 	char buf[32], key[64];
 	unsigned int nr;
 
@@ -101,7 +110,7 @@ DEFINE_SHOW_ATTRIBUTE(totals);
 
 static int subcommands_show(struct seq_file *m, void *unused)
 {
-	struct pvtrace_hcall_slot_stats *slots = read_slots(-1);
+	struct pvtrace_hcall_slot_stats *slots = read_slots();
 	char buf[32], val[16], key[96];
 	unsigned int slot;
 
@@ -124,16 +133,16 @@ DEFINE_SHOW_ATTRIBUTE(subcommands);
 
 static int percpu_show(struct seq_file *m, void *unused)
 {
-	struct pvtrace_hcall_slot_stats *slots, h;
+	struct pvtrace_hcall_slot_stats *slots = alloc_slots(), h;
 	char buf[32], key[64];
 	unsigned int nr;
 	int cpu;
 
+	if (!slots)
+		return -ENOMEM;
 	pvtrace_seq_header(m, "cpu hypercall calls errors redundant total_ns max_ns");
 	for_each_possible_cpu(cpu) {
-		slots = read_slots(cpu);
-		if (!slots)
-			return -ENOMEM;
+		pvtrace_hcall_read_slots(cpu, slots);
 		for (nr = 0; nr < PVTRACE_HCALL_NR; nr++) {
 			fold_hcall(slots, nr, &h);
 			if (!pvtrace_hcall_calls(&h))
@@ -142,24 +151,24 @@ static int percpu_show(struct seq_file *m, void *unused)
 				 hcall_name(nr, buf, sizeof(buf)));
 			show_row(m, key, &h);
 		}
-		vfree(slots);
 	}
+	vfree(slots);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(percpu);
 
 static int percpu_subcommands_show(struct seq_file *m, void *unused)
 {
-	struct pvtrace_hcall_slot_stats *slots;
+	struct pvtrace_hcall_slot_stats *slots = alloc_slots();
 	char buf[32], key[96];
 	unsigned int slot;
 	int cpu;
 
+	if (!slots)
+		return -ENOMEM;
 	pvtrace_seq_header(m, "cpu hypercall subcommand calls errors redundant total_ns max_ns");
 	for_each_possible_cpu(cpu) {
-		slots = read_slots(cpu);
-		if (!slots)
-			return -ENOMEM;
+		pvtrace_hcall_read_slots(cpu, slots);
 		for (slot = PVTRACE_SLOT_SUB0; slot < PVTRACE_SLOT_BADNR; slot++) {
 			if (!pvtrace_hcall_calls(&slots[slot]))
 				continue;
@@ -168,15 +177,15 @@ static int percpu_subcommands_show(struct seq_file *m, void *unused)
 				 pvtrace_sub_names[slot - PVTRACE_SLOT_SUB0]);
 			show_row(m, key, &slots[slot]);
 		}
-		vfree(slots);
 	}
+	vfree(slots);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(percpu_subcommands);
 
 static int latency_show(struct seq_file *m, void *unused)
 {
-	struct pvtrace_hcall_slot_stats *slots = read_slots(-1), h;
+	struct pvtrace_hcall_slot_stats *slots = read_slots(), h;
 	char buf[32];
 	unsigned int nr;
 
@@ -195,7 +204,7 @@ DEFINE_SHOW_ATTRIBUTE(latency);
 
 static int subcommand_latency_show(struct seq_file *m, void *unused)
 {
-	struct pvtrace_hcall_slot_stats *slots = read_slots(-1);
+	struct pvtrace_hcall_slot_stats *slots = read_slots();
 	char buf[32], key[96];
 	unsigned int slot;
 
@@ -215,26 +224,25 @@ static int subcommand_latency_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(subcommand_latency);
 
-/* The key table @t of CPU @cpu, or summed over every CPU when @cpu < 0. */
-static struct pvtrace_ktab *read_ktab_cpu(struct pvtrace_ktab __percpu *t,
-					  int cpu)
+/*
+ * A key table, by @read (pvtrace_hcall_read_errors() or _callers()), of
+ * CPU @cpu or of every CPU merged (@cpu < 0); or NULL.
+ */
+static struct pvtrace_ktab *read_ktab(void (*read)(int cpu,
+						   struct pvtrace_ktab *dst),
+				      int cpu)
 {
 	struct pvtrace_ktab *k = kmalloc(sizeof(*k), GFP_KERNEL);
 
 	if (k)
-		pvtrace_hcall_read_ktab(t, cpu, k);
+		read(cpu, k);
 	return k;
-}
-
-static struct pvtrace_ktab *read_ktab(struct pvtrace_ktab __percpu *t)
-{
-	return read_ktab_cpu(t, -1);
 }
 
 /* The error records of CPU @cpu, or of every CPU summed (@cpu < 0). */
 static int seq_errors(struct seq_file *m, int cpu)
 {
-	struct pvtrace_ktab *k = read_ktab_cpu(pvtrace_hcall_stats.errors, cpu);
+	struct pvtrace_ktab *k = read_ktab(pvtrace_hcall_read_errors, cpu);
 	char buf[32];
 	unsigned int i;
 
@@ -291,7 +299,7 @@ static int cmp_count_desc(const void *a, const void *b)
 
 static int callers_show(struct seq_file *m, void *unused)
 {
-	struct pvtrace_ktab *k = read_ktab(pvtrace_hcall_stats.callers);
+	struct pvtrace_ktab *k = read_ktab(pvtrace_hcall_read_callers, -1);
 	char buf[32], sym[KSYM_SYMBOL_LEN];
 	u64 (*pairs)[2];
 	unsigned int i, n = 0, nr, shown;
@@ -426,24 +434,21 @@ static u64 single_entry_batches(const struct pvtrace_ktab *k)
 
 static int status_show(struct seq_file *m, void *unused)
 {
-	struct pvtrace_ktab *callers = read_ktab(pvtrace_hcall_stats.callers);
-	struct pvtrace_ktab *errors = read_ktab(pvtrace_hcall_stats.errors);
+	struct pvtrace_ktab *callers = read_ktab(pvtrace_hcall_read_callers, -1);
+	struct pvtrace_ktab *errors = read_ktab(pvtrace_hcall_read_errors, -1);
+	struct pvtrace_hcall_status st;
 
 	if (callers && errors) {
+		pvtrace_hcall_read_status(&st);
 		pvtrace_seq_header(m, "key value");
-		seq_printf(m, "installed %d\n", pvtrace_hcall_installed());
-		seq_printf(m, "timing %d\n",
-			   !!(READ_ONCE(pvtrace_hcall_flags) &
-			      PVTRACE_HCALL_TIMING));
-		seq_printf(m, "tsc_emulated %d\n", pvtrace_hcall_tsc_emulated());
-		seq_printf(m, "window_ns %lu\n", pvtrace_hcall_window_ns());
-		seq_printf(m, "noreturn_calls %llu\n",
-			   pvtrace_hcall_noreturn_calls());
-		seq_printf(m, "in_flight %ld\n", pvtrace_hcall_inflight_calls());
-		seq_printf(m, "time_backwards %llu\n",
-			   pvtrace_hcall_backwards_calls());
-		seq_printf(m, "gs_base_calls %llu\n",
-			   READ_ONCE(pvtrace_hcall_gsbase_calls));
+		seq_printf(m, "installed %d\n", st.installed);
+		seq_printf(m, "timing %d\n", st.timing);
+		seq_printf(m, "tsc_emulated %d\n", st.tsc_emulated);
+		seq_printf(m, "window_ns %lu\n", st.window_ns);
+		seq_printf(m, "noreturn_calls %llu\n", st.noreturn_calls);
+		seq_printf(m, "in_flight %ld\n", st.in_flight);
+		seq_printf(m, "time_backwards %llu\n", st.time_backwards);
+		seq_printf(m, "gs_base_calls %llu\n", st.gs_base_calls);
 		seq_printf(m, "single_entry_batches %llu\n",
 			   single_entry_batches(callers));
 		seq_printf(m, "callers_dropped %llu\n", callers->dropped);

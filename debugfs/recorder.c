@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * /sys/kernel/debug/pvtrace/recorder/ and pvtrace/slowest: presentation of
- * the flight recorder and of the slowest calls (module/recorder.c).
+ * the flight recorder and of the slowest calls, from the snapshots of
+ * include/pvtrace/recorder_read.h (module/recorder_read.c).
  * Formats: Documentation/ABI/testing/debugfs-pvtrace.
  */
 #include <linux/cpumask.h>
@@ -15,6 +16,8 @@
 #include <pvtrace/hcall.h>
 #include <pvtrace/recorder_read.h>
 #include <pvtrace/upcall.h>
+
+#include "views.h"
 
 #define REC_COLUMNS "time_ns cpu event name detail duration_ns value errno site module"
 
@@ -192,7 +195,7 @@ static int status_show(struct seq_file *m, void *unused)
 	seq_printf(m, "records %llu\n", st->records);
 	seq_printf(m, "lost %llu\n", st->lost);
 	seq_printf(m, "incomplete %llu\n", st->incomplete);
-	seq_printf(m, "slowest_n %u\n", READ_ONCE(pvtrace_slow_n));
+	seq_printf(m, "slowest_n %u\n", st->slowest_n);
 	seq_printf(m, "slowest_skipped_hcall %llu\n",
 		   skipped[PVTRACE_SLOW_HCALL]);
 	seq_printf(m, "slowest_skipped_upcall %llu\n",

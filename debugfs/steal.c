@@ -14,6 +14,8 @@
 #include <pvtrace/pvtrace.h>
 #include <pvtrace/steal.h>
 
+#include "views.h"
+
 #define STEAL_COLUMNS "cpu steal_ns runnable_ns offline_ns generic_ns " \
 	"elapsed_ns backward_jumps intervals windows sampler_ns"
 #define RUNSTATE_COLUMNS "cpu state running_ns runnable_ns blocked_ns " \

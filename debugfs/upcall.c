@@ -13,6 +13,8 @@
 #include <pvtrace/pvtrace.h>
 #include <pvtrace/upcall.h>
 
+#include "views.h"
+
 #define PERCPU_COLUMNS "cpu upcalls kernel_upcalls empty spurious events " \
 	"handlers direct foreign overflow total_ns max_ns"
 #define CHANNELS_COLUMNS "port irq kind detail vcpu name calls total_ns max_ns"

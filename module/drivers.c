@@ -54,6 +54,38 @@ static struct pvtrace_drv_target param_targets[PVTRACE_DRV_TARGETS];
 static unsigned int param_n;
 static bool param_given;
 
+/* probes=: syntax checked here; whether each function exists, at init. */
+static int probes_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int bad, bad_len, n;
+	int err;
+
+	err = pvtrace_drv_parse(val, param_targets, &n, &bad, &bad_len);
+	if (err) {
+		pr_err("drivers: probes: '%.*s': %s\n", (int)bad_len,
+		       val + bad, pvtrace_drv_strerror(err));
+		return -EINVAL;
+	}
+	param_n = n;
+	param_given = true;
+	strscpy(param_val, val, sizeof(param_val));
+	param_val[strcspn(param_val, "\n")] = '\0';
+	return 0;
+}
+
+static int probes_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", param_val);
+}
+
+static const struct kernel_param_ops probes_ops = {
+	.set = probes_set,
+	.get = probes_get,
+};
+module_param_cb(probes, &probes_ops, NULL, 0444);
+MODULE_PARM_DESC(probes,
+		 "PV driver probe targets: +module:function,... adds to the default set, module:function,... replaces it; vmlinux:function for the kernel (default: the default set)");
+
 /* Instances of the xenstore entry points: requests wait for replies. */
 #define XS_MAXACTIVE	64
 
@@ -477,45 +509,6 @@ static void drivers_exit(void)
 	free_stats();
 }
 
-const struct pvtrace_hook pvtrace_drivers_hook = {
-	.name = "drivers",
-	.init = drivers_init,
-	.exit = drivers_exit,
-	.debugfs = pvtrace_debugfs_drivers,
-};
-
-/* probes=: syntax checked here; whether each function exists, at init. */
-static int probes_set(const char *val, const struct kernel_param *kp)
-{
-	unsigned int bad, bad_len, n;
-	int err;
-
-	err = pvtrace_drv_parse(val, param_targets, &n, &bad, &bad_len);
-	if (err) {
-		pr_err("drivers: probes: '%.*s': %s\n", (int)bad_len,
-		       val + bad, pvtrace_drv_strerror(err));
-		return -EINVAL;
-	}
-	param_n = n;
-	param_given = true;
-	strscpy(param_val, val, sizeof(param_val));
-	param_val[strcspn(param_val, "\n")] = '\0';
-	return 0;
-}
-
-static int probes_get(char *buf, const struct kernel_param *kp)
-{
-	return sysfs_emit(buf, "%s\n", param_val);
-}
-
-static const struct kernel_param_ops probes_ops = {
-	.set = probes_set,
-	.get = probes_get,
-};
-module_param_cb(probes, &probes_ops, NULL, 0444);
-MODULE_PARM_DESC(probes,
-		 "PV driver probe targets: +module:function,... adds to the default set, module:function,... replaces it; vmlinux:function for the kernel (default: the default set)");
-
 /* Read side, for debugfs/drivers.c. */
 
 unsigned int pvtrace_drv_count(void)
@@ -562,3 +555,9 @@ struct pvtrace_stats *pvtrace_drv_xs_stats(void)
 {
 	return &xs_stats;
 }
+
+const struct pvtrace_hook pvtrace_drivers_hook = {
+	.name = "drivers",
+	.init = drivers_init,
+	.exit = drivers_exit,
+};

@@ -1,16 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Gathers the facts pvtrace_env_classify() decides on. Runs once, at load.
+ * Gathers the facts pvtrace_env_classify() decides on, and owns what was
+ * decided (pvtrace_env), which every part reads. Runs once, at load.
  */
 #include <linux/printk.h>
 #include <linux/errno.h>
 #include <asm/cpufeature.h>
 #include <asm/hypervisor.h>
 #include <asm/processor.h>
+#include <asm/xen/hypercall.h>
 #include <asm/xen/hypervisor.h>
+#include <xen/interface/version.h>
 #include <xen/xen.h>
 
-#include <pvtrace/env.h>
+#include <pvtrace/pvtrace.h>
+
+struct pvtrace_env pvtrace_env;
 
 /* Xen's CPUID leaf 3: does Xen emulate RDTSC for this guest? */
 static bool xen_tsc_emulated(void)
@@ -43,6 +48,8 @@ int pvtrace_env_probe(struct pvtrace_env *env)
 	env->guest = pvtrace_env_classify(&f);
 	env->xen_initial = xen_initial_domain();
 	env->tsc_emulated = pvtrace_guest_is_xen(env->guest) && xen_tsc_emulated();
+	env->xen_version = pvtrace_guest_is_xen(env->guest) ?
+			   HYPERVISOR_xen_version(XENVER_version, NULL) : 0;
 	why = pvtrace_env_refusal(env->guest);
 	if (why) {
 		pr_err("%s\n", why);

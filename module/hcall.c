@@ -19,6 +19,17 @@
  * count for calls still inside a long hypercall, then every CPU through
  * the scheduler once more, for the stub's last instruction after the
  * count. ftrace frees a trampoline in the same order.
+ *
+ * This file is the hook: finding the key, installing and removing the
+ * stub, what the hot path is told to do (pvtrace_hcall_flags, the slot
+ * map, the window), and the parameters' values, which it applies. The
+ * parameters' syntax is in module/hcall_param.c, the statistics and their
+ * snapshots for debugfs in module/hcall_stats.c.
+ *
+ * Locking: hcall_lock serialises installing, removing and every change of
+ * configuration (parameters at run time, the recorder starting or
+ * stopping). The hot path reads its configuration without locks: each
+ * word is written with WRITE_ONCE() and read with READ_ONCE().
  */
 #include <linux/cpumask.h>
 #include <linux/delay.h>
@@ -43,6 +54,8 @@
 #include <pvtrace/pvtrace.h>
 #include <pvtrace/hcall.h>
 
+#include "hcall_internal.h"
+
 /* The original target. */
 static void *pvtrace_hcall_orig;
 /*
@@ -50,12 +63,8 @@ static void *pvtrace_hcall_orig;
  * of the stub's calls is a direct branch to the target (module/hcall_stub.S).
  */
 DEFINE_STATIC_CALL_NULL(pvtrace_hcall_orig_call, xen_hypercall_func);
-/* set_segment_base(SEGBASE_GS_KERNEL) calls, passed through by the stub. */
-u64 pvtrace_hcall_gsbase_calls;
 
 struct pvtrace_hcall_cfg pvtrace_hcall_cfg;
-struct pvtrace_hcall_stats pvtrace_hcall_stats;
-u64 __percpu *pvtrace_hcall_untimed;
 /* PVTRACE_HCALL_*: read by the stub on every call. */
 u32 pvtrace_hcall_flags;
 u16 pvtrace_hcall_slotmap[PVTRACE_HCALL_NR * PVTRACE_SLOTMAP_COLS];
@@ -65,14 +74,16 @@ static bool installed;
 static bool ready;		/* statistics allocated, hook usable */
 static DEFINE_MUTEX(hcall_lock);	/* installed, and the parameters */
 
-static bool param_enabled = true;
-static int param_timing = -1;		/* -1: auto */
-static unsigned long param_window_ns = 50000;
-static u32 param_extras = PVTRACE_HCALL_CALLERS;	/* hcall_extras */
+/* The parameters' values (module/hcall_param.c); written under hcall_lock. */
+static struct pvtrace_hcall_params params = {
+	.enabled = true,
+	.timing = -1,
+	.window_ns = 50000,
+	.extras = PVTRACE_HCALL_CALLERS,
+};
+
 static bool recording;		/* the flight recorder runs: time every call */
 static bool tsc_emulated;
-
-#define WINDOW_NS_MAX	NSEC_PER_SEC
 
 /* This module's own hypercall site, through which the key is found. */
 static noinline long hcall_anchor(void)
@@ -110,27 +121,13 @@ static struct static_call_key *find_key(void)
 	return NULL;
 }
 
-static u64 this_cpu_slot_calls(unsigned int slot)
-{
-	struct pvtrace_hcall_block __percpu *blk =
-		pvtrace_hcall_stats.blocks[slot / PVTRACE_SLOTS_PER_BLOCK];
-	struct pvtrace_hcall_slot_stats *s;
-
-	s = &this_cpu_ptr(blk)->slot[slot % PVTRACE_SLOTS_PER_BLOCK];
-	return pvtrace_hist_count(&s->lat) +
-	       *this_cpu_ptr(&pvtrace_hcall_untimed[slot]);
-}
-
 static void wait_inflight(void)
 {
 	unsigned int ms = 0;
 	long n;
-	int cpu;
 
 	for (;;) {
-		n = 0;
-		for_each_possible_cpu(cpu)
-			n += per_cpu(pvtrace_hcall_inflight, cpu);
+		n = pvtrace_hcall_inflight_calls();
 		if (!n)
 			return;
 		if (ms == 1000)
@@ -183,9 +180,9 @@ static int install(void)
 
 	/* Prove the stub sees a hypercall of ours before relying on it. */
 	preempt_disable();
-	before = this_cpu_slot_calls(slot);
+	before = pvtrace_hcall_this_cpu_calls(slot);
 	hcall_anchor();
-	after = this_cpu_slot_calls(slot);
+	after = pvtrace_hcall_this_cpu_calls(slot);
 	preempt_enable();
 	if (after != before + 1) {
 		pr_err("hypercalls: the stub did not see a test hypercall; removing it\n");
@@ -197,19 +194,19 @@ static int install(void)
 
 static bool timing_wanted(void)
 {
-	return param_timing < 0 ? !tsc_emulated : param_timing;
+	return params.timing < 0 ? !tsc_emulated : params.timing;
 }
 
 /* What the hot path does besides counting, from the parameters. */
 static void set_flags(void)
 {
-	u32 f = param_extras & PVTRACE_HCALL_CALLERS;
+	u32 f = params.extras & PVTRACE_HCALL_CALLERS;
 
 	lockdep_assert_held(&hcall_lock);
 	if (timing_wanted() || recording) {
 		f |= PVTRACE_HCALL_TIMING;
-		if (param_window_ns)
-			f |= param_extras & PVTRACE_HCALL_REDUNDANT;
+		if (params.window_ns)
+			f |= params.extras & PVTRACE_HCALL_REDUNDANT;
 	}
 	WRITE_ONCE(pvtrace_hcall_flags, f);
 }
@@ -230,57 +227,6 @@ static void set_window(unsigned long ns)
 {
 	WRITE_ONCE(pvtrace_hcall_cfg.window_cycles,
 		   div_u64((u64)ns * tsc_khz, USEC_PER_SEC));
-}
-
-/* The blocks the read side copies, with their last consistent copies. */
-static struct pvtrace_stats block_stats[PVTRACE_HCALL_BLOCKS];
-static struct pvtrace_stats mc_stats;
-
-/* Not used: the read side sums the slots itself. */
-static void fold_none(void *dst, const void *src)
-{
-}
-
-static void free_stats(void)
-{
-	unsigned int i;
-
-	for (i = 0; i < PVTRACE_HCALL_BLOCKS; i++)
-		pvtrace_stats_destroy(&block_stats[i]);
-	pvtrace_stats_destroy(&mc_stats);
-	free_percpu(pvtrace_hcall_untimed);
-	pvtrace_hcall_untimed = NULL;
-	free_percpu(pvtrace_hcall_stats.errors);
-	free_percpu(pvtrace_hcall_stats.callers);
-	memset(&pvtrace_hcall_stats, 0, sizeof(pvtrace_hcall_stats));
-}
-
-static int alloc_stats(void)
-{
-	struct pvtrace_hcall_stats *st = &pvtrace_hcall_stats;
-	unsigned int i;
-
-	for (i = 0; i < PVTRACE_HCALL_BLOCKS; i++) {
-		if (pvtrace_stats_init(&block_stats[i],
-				       sizeof(struct pvtrace_hcall_block),
-				       __alignof__(struct pvtrace_hcall_block),
-				       fold_none))
-			goto out_free;
-		st->blocks[i] = block_stats[i].pcpu;
-	}
-	if (pvtrace_stats_init(&mc_stats, sizeof(struct pvtrace_mc_stats),
-			       __alignof__(struct pvtrace_mc_stats), fold_none))
-		goto out_free;
-	st->mc = mc_stats.pcpu;
-	pvtrace_hcall_untimed = __alloc_percpu(PVTRACE_SLOT_NR * sizeof(u64),
-					       sizeof(u64));
-	st->errors = alloc_percpu(struct pvtrace_ktab);
-	st->callers = alloc_percpu(struct pvtrace_ktab);
-	if (pvtrace_hcall_untimed && st->errors && st->callers)
-		return 0;
-out_free:
-	free_stats();
-	return -ENOMEM;
 }
 
 /*
@@ -322,7 +268,6 @@ static int hcall_init(void)
 	BUILD_BUG_ON(__HYPERVISOR_vcpu_op != 24 || VCPUOP_down != 2);
 	BUILD_BUG_ON(__HYPERVISOR_set_segment_base != 25 ||
 		     SEGBASE_GS_KERNEL != 2);
-	BUILD_BUG_ON(sizeof(struct pvtrace_hcall_block) > PCPU_MIN_UNIT_SIZE);
 	/* Constants repeated in hcall_stub.S. */
 	BUILD_BUG_ON(PVTRACE_HCALL_TIMING != 0x1 ||
 		     PVTRACE_HCALL_REDUNDANT != 0x4);
@@ -344,30 +289,32 @@ static int hcall_init(void)
 		pr_err("hypercalls: cannot find the xen_hypercall static call\n");
 		return -ENODEV;
 	}
-	ret = alloc_stats();
+	ret = pvtrace_hcall_stats_alloc();
 	if (ret)
 		return ret;
 	ret = register_module_notifier(&hcall_nb);
-	if (ret) {
-		free_stats();
-		return ret;
-	}
+	if (ret)
+		goto out_stats;
 
 	mutex_lock(&hcall_lock);
 	pvtrace_hcall_cfg.mult = pvtrace_tsc_mult(tsc_khz);
 	tsc_emulated = pvtrace_env.tsc_emulated;
 	build_slotmap();
 	set_flags();
-	if (tsc_emulated && param_timing < 0)
+	if (tsc_emulated && params.timing < 0)
 		pr_info("hypercalls: Xen emulates the TSC in this guest: counting without timing (hcall_timing=1 times anyway, at two VM exits per call)\n");
-	set_window(param_window_ns);
-	ret = param_enabled ? install() : 0;
+	set_window(params.window_ns);
+	ret = params.enabled ? install() : 0;
 	ready = !ret;
 	mutex_unlock(&hcall_lock);
-	if (ret) {
-		unregister_module_notifier(&hcall_nb);
-		free_stats();
-	}
+	if (ret)
+		goto out_notifier;
+	return 0;
+
+out_notifier:
+	unregister_module_notifier(&hcall_nb);
+out_stats:
+	pvtrace_hcall_stats_free();
 	return ret;
 }
 
@@ -378,166 +325,61 @@ static void hcall_exit(void)
 	ready = false;
 	mutex_unlock(&hcall_lock);
 	unregister_module_notifier(&hcall_nb);
-	free_stats();
+	pvtrace_hcall_stats_free();
 }
 
-/* Parameters: validated, and applied at once while the hook is ready. */
-static int enabled_set(const char *val, const struct kernel_param *kp)
-{
-	bool on;
-	int ret = kstrtobool(val, &on);
+/* The parameters' values: applied at once while the hook is ready. */
 
-	if (ret) {
-		pr_err("hypercalls: invalid value for hypercalls: %.*s\n",
-		       (int)strcspn(val, "\n"), val);
-		return -EINVAL;
-	}
+int pvtrace_hcall_set_enabled(bool on)
+{
+	int ret = 0;
+
 	mutex_lock(&hcall_lock);
 	if (ready)
 		ret = on ? install() : (uninstall(), 0);
 	if (!ret)
-		param_enabled = on;
+		WRITE_ONCE(params.enabled, on);
 	mutex_unlock(&hcall_lock);
 	return ret;
 }
 
-static int enabled_get(char *buf, const struct kernel_param *kp)
+void pvtrace_hcall_set_timing(int timing)
 {
-	return sysfs_emit(buf, "%c\n", param_enabled ? 'Y' : 'N');
-}
-
-static const struct kernel_param_ops enabled_ops = {
-	.set = enabled_set,
-	.get = enabled_get,
-};
-module_param_cb(hypercalls, &enabled_ops, NULL, 0644);
-MODULE_PARM_DESC(hypercalls, "Trace every hypercall (runtime: 0 removes the hook, 1 installs it; default 1)");
-
-static int timing_set(const char *val, const struct kernel_param *kp)
-{
-	int len = strcspn(val, "\n");
-	bool on;
-	int v;
-
-	if (len == 4 && !strncmp(val, "auto", 4)) {
-		v = -1;
-	} else if (!kstrtobool(val, &on)) {
-		v = on;
-	} else {
-		pr_err("hypercalls: hcall_timing must be auto, 1 or 0: %.*s\n",
-		       len, val);
-		return -EINVAL;
-	}
 	mutex_lock(&hcall_lock);
-	param_timing = v;
+	WRITE_ONCE(params.timing, timing);
 	if (ready)
 		set_flags();
 	mutex_unlock(&hcall_lock);
-	return 0;
 }
 
-static int timing_get(char *buf, const struct kernel_param *kp)
+void pvtrace_hcall_set_window_ns(unsigned long ns)
 {
-	return sysfs_emit(buf, "%s\n", param_timing < 0 ? "auto" :
-			  param_timing ? "1" : "0");
-}
-
-static const struct kernel_param_ops timing_ops = {
-	.set = timing_set,
-	.get = timing_get,
-};
-module_param_cb(hcall_timing, &timing_ops, NULL, 0644);
-MODULE_PARM_DESC(hcall_timing, "Time each hypercall: auto (unless Xen emulates the TSC), 1 or 0 (count only) (runtime; default auto)");
-
-static int window_set(const char *val, const struct kernel_param *kp)
-{
-	unsigned long ns;
-
-	if (kstrtoul(val, 0, &ns) || ns > WINDOW_NS_MAX) {
-		pr_err("hypercalls: hcall_window_ns must be 0..%lu: %.*s\n",
-		       WINDOW_NS_MAX, (int)strcspn(val, "\n"), val);
-		return -EINVAL;
-	}
 	mutex_lock(&hcall_lock);
-	param_window_ns = ns;
+	WRITE_ONCE(params.window_ns, ns);
 	if (tsc_khz)
 		set_window(ns);
 	if (ready)
 		set_flags();
 	mutex_unlock(&hcall_lock);
-	return 0;
 }
 
-static int window_get(char *buf, const struct kernel_param *kp)
+void pvtrace_hcall_set_extras(u32 extras)
 {
-	return sysfs_emit(buf, "%lu\n", param_window_ns);
-}
-
-static const struct kernel_param_ops window_ops = {
-	.set = window_set,
-	.get = window_get,
-};
-module_param_cb(hcall_window_ns, &window_ops, NULL, 0644);
-MODULE_PARM_DESC(hcall_window_ns, "Identical back-to-back hypercalls within this many ns count as redundant (runtime; 0..1000000000; default 50000)");
-
-static const char * const extras_names[] = { "callers", "redundant" };
-static const u32 extras_bits[] = { PVTRACE_HCALL_CALLERS,
-				   PVTRACE_HCALL_REDUNDANT };
-
-/* "none", "all" or a comma-separated list of extras_names. */
-static int extras_set(const char *val, const struct kernel_param *kp)
-{
-	char buf[64], *p = buf, *tok;
-	u32 v = 0;
-	int i, len = strcspn(val, "\n");
-
-	if (len >= (int)sizeof(buf))
-		goto bad;
-	memcpy(buf, val, len);
-	buf[len] = 0;
-	if (!strcmp(buf, "all")) {
-		v = PVTRACE_HCALL_CALLERS | PVTRACE_HCALL_REDUNDANT;
-	} else if (strcmp(buf, "none")) {
-		while ((tok = strsep(&p, ","))) {
-			for (i = 0; i < ARRAY_SIZE(extras_names); i++)
-				if (!strcmp(tok, extras_names[i]))
-					break;
-			if (i == ARRAY_SIZE(extras_names))
-				goto bad;
-			v |= extras_bits[i];
-		}
-	}
 	mutex_lock(&hcall_lock);
-	param_extras = v;
+	WRITE_ONCE(params.extras, extras);
 	if (ready)
 		set_flags();
 	mutex_unlock(&hcall_lock);
-	return 0;
-bad:
-	pr_err("hypercalls: hcall_extras must be none, all or a list of callers,redundant: %.*s\n",
-	       len, val);
-	return -EINVAL;
 }
 
-static int extras_get(char *buf, const struct kernel_param *kp)
+/* The values as last set, each read once (the lock may be held long). */
+void pvtrace_hcall_get_params(struct pvtrace_hcall_params *p)
 {
-	u32 v = READ_ONCE(param_extras);
-
-	if (!v)
-		return sysfs_emit(buf, "none\n");
-	return sysfs_emit(buf, "%s%s%s\n",
-			  v & PVTRACE_HCALL_CALLERS ? "callers" : "",
-			  v == (PVTRACE_HCALL_CALLERS | PVTRACE_HCALL_REDUNDANT) ?
-			  "," : "",
-			  v & PVTRACE_HCALL_REDUNDANT ? "redundant" : "");
+	p->enabled = READ_ONCE(params.enabled);
+	p->timing = READ_ONCE(params.timing);
+	p->window_ns = READ_ONCE(params.window_ns);
+	p->extras = READ_ONCE(params.extras);
 }
-
-static const struct kernel_param_ops extras_ops = {
-	.set = extras_set,
-	.get = extras_get,
-};
-module_param_cb(hcall_extras, &extras_ops, NULL, 0644);
-MODULE_PARM_DESC(hcall_extras, "What the hypercall hook records besides counts and times: none, all, or a list of callers,redundant (runtime; default callers)");
 
 /**
  * pvtrace_hcall_set_recording() - time every call while the recorder runs
@@ -555,155 +397,24 @@ void pvtrace_hcall_set_recording(bool on)
 	mutex_unlock(&hcall_lock);
 }
 
-/* Read side, for debugfs/hcall.c. */
-
 /**
- * pvtrace_hcall_read_slots() - every slot, one CPU's or summed
- * @cpu: a possible CPU, or -1 for the sum over all of them
- * @dst: PVTRACE_SLOT_NR entries, overwritten
+ * pvtrace_hcall_read_status() - the hook's state, for hypercalls/status
+ * @st: filled in
  */
-void pvtrace_hcall_read_slots(int cpu, struct pvtrace_hcall_slot_stats *dst)
+void pvtrace_hcall_read_status(struct pvtrace_hcall_status *st)
 {
-	struct pvtrace_hcall_block *tmp;
-	unsigned int b, i, c, first, n;
-
-	tmp = kmalloc(sizeof(*tmp), GFP_KERNEL);
-	memset(dst, 0, PVTRACE_SLOT_NR * sizeof(*dst));
-	if (!tmp)
-		return;
-	for (b = 0; b < PVTRACE_HCALL_BLOCKS; b++) {
-		first = b * PVTRACE_SLOTS_PER_BLOCK;
-		n = min_t(unsigned int, PVTRACE_SLOTS_PER_BLOCK,
-			  PVTRACE_SLOT_NR - first);
-		for_each_possible_cpu(c) {
-			if (cpu >= 0 && c != cpu)
-				continue;
-			pvtrace_stats_read_cpu(&block_stats[b], c, tmp);
-			for (i = 0; i < n; i++) {
-				struct pvtrace_hcall_slot_stats *d = &dst[first + i];
-				const struct pvtrace_hcall_slot_stats *s = &tmp->slot[i];
-				u64 __percpu *ut = &pvtrace_hcall_untimed[first + i];
-
-				pvtrace_hist_fold(&d->lat, &s->lat);
-				d->untimed += READ_ONCE(*per_cpu_ptr(ut, c));
-				d->errors += s->errors;
-				d->redundant += s->redundant;
-			}
-		}
-	}
-	kfree(tmp);
-}
-
-/* Merge every CPU's (key, count) table into @dst (keys unique in @dst). */
-void pvtrace_hcall_read_ktab(struct pvtrace_ktab __percpu *t, int only,
-			     struct pvtrace_ktab *dst)
-{
-	unsigned int cpu, i, j;
-
-	memset(dst, 0, sizeof(*dst));
-	for_each_possible_cpu(cpu) {
-		const struct pvtrace_ktab *src = per_cpu_ptr(t, cpu);
-
-		if (only >= 0 && cpu != (unsigned int)only)
-			continue;
-		dst->dropped += READ_ONCE(src->dropped);
-		for (i = 0; i < PVTRACE_KTAB_SIZE; i++) {
-			u64 key = READ_ONCE(src->key[i]);
-
-			if (!key)
-				continue;
-			for (j = 0; j < PVTRACE_KTAB_SIZE; j++) {
-				if (!dst->key[j] || dst->key[j] == key)
-					break;
-			}
-			if (j == PVTRACE_KTAB_SIZE) {
-				dst->dropped += READ_ONCE(src->count[i]);
-				continue;
-			}
-			dst->key[j] = key;
-			dst->count[j] += READ_ONCE(src->count[i]);
-		}
-	}
-}
-
-void pvtrace_hcall_read_mc(struct pvtrace_mc_stats *dst)
-{
-	struct pvtrace_mc_stats *tmp = kmalloc(sizeof(*tmp), GFP_KERNEL);
-	unsigned int cpu, i;
-
-	memset(dst, 0, sizeof(*dst));
-	if (!tmp)
-		return;
-	for_each_possible_cpu(cpu) {
-		pvtrace_stats_read_cpu(&mc_stats, cpu, tmp);
-		for (i = 0; i <= PVTRACE_MC_BATCH_MAX; i++)
-			dst->batch[i] += tmp->batch[i];
-		for (i = 0; i <= PVTRACE_HCALL_NR; i++) {
-			dst->op_calls[i] += tmp->op_calls[i];
-			dst->op_failures[i] += tmp->op_failures[i];
-		}
-		for (i = 0; i < PVTRACE_MC_REASONS; i++)
-			dst->reasons[i] += tmp->reasons[i];
-	}
-	kfree(tmp);
-}
-
-u64 pvtrace_hcall_calls(const struct pvtrace_hcall_slot_stats *s)
-{
-	return pvtrace_hist_count(&s->lat) + s->untimed;
-}
-
-/* For the status file. */
-bool pvtrace_hcall_installed(void)
-{
-	return READ_ONCE(installed);
-}
-
-/* Timed calls whose TSC went back between their start and end (moved). */
-u64 pvtrace_hcall_backwards_calls(void)
-{
-	u64 n = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		n += per_cpu(pvtrace_hcall_backwards, cpu);
-	return n;
-}
-
-/* Calls inside the stub now, on every CPU (a moment's view). */
-long pvtrace_hcall_inflight_calls(void)
-{
-	long n = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		n += per_cpu(pvtrace_hcall_inflight, cpu);
-	return n;
-}
-
-u64 pvtrace_hcall_noreturn_calls(void)
-{
-	u64 n = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		n += per_cpu(pvtrace_hcall_noreturn, cpu);
-	return n;
-}
-
-bool pvtrace_hcall_tsc_emulated(void)
-{
-	return tsc_emulated;
-}
-
-unsigned long pvtrace_hcall_window_ns(void)
-{
-	return READ_ONCE(param_window_ns);
+	st->installed = READ_ONCE(installed);
+	st->timing = READ_ONCE(pvtrace_hcall_flags) & PVTRACE_HCALL_TIMING;
+	st->tsc_emulated = tsc_emulated;
+	st->window_ns = READ_ONCE(params.window_ns);
+	st->noreturn_calls = pvtrace_hcall_noreturn_calls();
+	st->in_flight = pvtrace_hcall_inflight_calls();
+	st->time_backwards = pvtrace_hcall_backwards_calls();
+	st->gs_base_calls = READ_ONCE(pvtrace_hcall_gsbase_calls);
 }
 
 const struct pvtrace_hook pvtrace_hcall_hook = {
 	.name = "hypercalls",
 	.init = hcall_init,
 	.exit = hcall_exit,
-	.debugfs = pvtrace_debugfs_hcall,
 };

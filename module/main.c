@@ -4,18 +4,16 @@
  *
  * Load order: decide where we run (refuse on bare metal), self-test the
  * core if asked, prepare the recorder the hooks write to, install the
- * hooks, then publish the debugfs files. Unload in exact reverse.
+ * hooks, then publish the debugfs files: main.c hands debugfs/ the hooks
+ * it installed, once, and that is all the two know of each other (struct
+ * pvtrace_hook). Unload in exact reverse.
  */
-#include <linux/bitops.h>
 #include <linux/cpumask.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
-#include <linux/seq_file.h>
 
 #include <pvtrace/pvtrace.h>
 #include <pvtrace/timebase.h>
-
-struct pvtrace_env pvtrace_env;
 
 /*
  * Every hook, in installation order. The driver hook comes first: it
@@ -28,8 +26,9 @@ static const struct pvtrace_hook *const hooks[] = {
 	&pvtrace_steal_hook,
 };
 
-/* Bit i set: hooks[i] is installed. */
-static unsigned long hooks_active;
+/* The hooks installed, in installation order. */
+static const struct pvtrace_hook *active[ARRAY_SIZE(hooks)];
+static unsigned int nactive;
 
 static bool selftest;
 module_param(selftest, bool, 0444);
@@ -38,12 +37,8 @@ MODULE_PARM_DESC(selftest,
 
 static void hooks_exit(void)
 {
-	unsigned int i = ARRAY_SIZE(hooks);
-
-	while (i--) {
-		if (test_and_clear_bit(i, &hooks_active))
-			hooks[i]->exit();
-	}
+	while (nactive)
+		active[--nactive]->exit();
 }
 
 static int hooks_init(void)
@@ -60,35 +55,9 @@ static int hooks_init(void)
 			hooks_exit();
 			return ret;
 		}
-		set_bit(i, &hooks_active);
+		active[nactive++] = hooks[i];
 	}
 	return 0;
-}
-
-void pvtrace_seq_hooks(struct seq_file *m)
-{
-	const char *sep = "";
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(hooks); i++) {
-		if (test_bit(i, &hooks_active)) {
-			seq_printf(m, "%s%s", sep, hooks[i]->name);
-			sep = ",";
-		}
-	}
-	if (!*sep)
-		seq_puts(m, "none");
-}
-
-static void hooks_debugfs(struct dentry *dir)
-{
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(hooks); i++) {
-		if (test_bit(i, &hooks_active) && hooks[i]->debugfs)
-			hooks[i]->debugfs(dir);
-	}
-	pvtrace_debugfs_recorder(dir);
 }
 
 static int __init pvtrace_init(void)
@@ -120,7 +89,7 @@ static int __init pvtrace_init(void)
 		goto out_recorder;
 
 	pvtrace_recorder_ready();
-	pvtrace_debugfs_init(hooks_debugfs);
+	pvtrace_debugfs_init(active, nactive);
 	pr_info("version %s loaded: %s guest%s, %u vCPUs\n", PVTRACE_VERSION,
 		pvtrace_guest_name(pvtrace_env.guest),
 		pvtrace_env.xen_initial ? " (initial domain)" : "",

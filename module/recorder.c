@@ -5,6 +5,11 @@
  * writers), started and stopped by the "record" parameter. And, always on,
  * each CPU's slowest hypercalls and upcalls since load or the last reset.
  *
+ * This file is the control side: the buffers, starting and stopping, and
+ * the module notifier. The parameters' syntax is in module/recorder_param.c;
+ * what debugfs reads (status, snapshots, the slowest tables) in
+ * module/recorder_read.c.
+ *
  * Writers never wait for anything: the control side makes that safe by
  * ordering. Starting: the buffers are allocated and emptied while no
  * CPU records, and only then does each CPU's type mask open. Stopping:
@@ -13,51 +18,47 @@
  * preemption disabled, in NMI or idle included) is still inside a record.
  * A buffer is freed or emptied only after that.
  *
- * Readers of recorder/trace take a snapshot of the complete records,
- * sorted by time; a new recording cannot start while one is open (EBUSY).
+ * Locking: pvtrace_rec_ctl.lock covers the control pvtrace_rec_ctl.state and the buffers'
+ * allocation. Readers of recorder/trace take a snapshot of the complete
+ * records, sorted by time; a new recording cannot start while one is open
+ * (EBUSY).
  */
 #include <linux/cpumask.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/mm_types.h>
 #include <linux/module.h>
-#include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/notifier.h>
 #include <linux/sched.h>
 #include <linux/smp.h>
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
-#include <linux/slab.h>
-#include <linux/sort.h>
+#include <linux/string.h>
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 
 #include <pvtrace/pvtrace.h>
+#include <pvtrace/hcall.h>
 #include <pvtrace/recorder.h>
 #include <pvtrace/recparse.h>
 #include <pvtrace/recorder_read.h>
 
+#include "recorder_internal.h"
+
 DEFINE_PER_CPU(struct pvtrace_rec_cpu, pvtrace_rec_cpu);
 struct pvtrace_rec_filter pvtrace_rec_filter;
-struct pvtrace_slow_cpu __percpu *pvtrace_slow_tables[PVTRACE_SLOW_KINDS];
-u64 pvtrace_slow_gen = 1;
-unsigned int pvtrace_slow_n = 16;
 
-#define BUFFER_KB_MIN		4
-#define BUFFER_KB_MAX		65536
-#define FILTER_MAX		PVTRACE_REC_FILTER_LEN
+struct pvtrace_rec_ctl pvtrace_rec_ctl = {
+	.lock = __MUTEX_INITIALIZER(pvtrace_rec_ctl.lock),
+	.state = PVTRACE_REC_IDLE,
+	.buffer_kb = 1024,
+	.filter_str = "all",
+	.last_filter = "all",
+};
 
-static DEFINE_MUTEX(rec_lock);	/* everything below */
-static bool ready;		/* init done, not yet exited */
-static enum pvtrace_rec_state state = PVTRACE_REC_IDLE;
-static unsigned int buffer_kb = 1024;	/* record_buffer_kb */
-static char filter_str[FILTER_MAX] = "all";
-static struct pvtrace_rec_filter next_filter;	/* parsed filter_str */
-static unsigned long duration_ms;	/* of the current or last recording */
-static char last_filter[FILTER_MAX] = "all";
-static u64 start_ns, stop_ns;	/* timebase anchors (module/clock.c) */
-static unsigned int readers;
+/* The control state, for short. */
+static struct pvtrace_rec_ctl *const ctl = &pvtrace_rec_ctl;
 static struct delayed_work stop_work;
 
 /* Buffers: one per possible CPU, pointed at from pvtrace_rec_cpu.buf. */
@@ -115,16 +116,16 @@ static void stop_locked(void)
 {
 	unsigned int cpu;
 
-	lockdep_assert_held(&rec_lock);
-	if (state != PVTRACE_REC_RECORDING)
+	lockdep_assert_held(&ctl->lock);
+	if (ctl->state != PVTRACE_REC_RECORDING)
 		return;
 	for_each_possible_cpu(cpu)
 		WRITE_ONCE(per_cpu(pvtrace_rec_cpu, cpu).types, 0);
-	stop_ns = pvtrace_clock_sync();
+	ctl->stop_ns = pvtrace_clock_sync();
 	pvtrace_hcall_set_recording(false);
 	/* No writer is inside a record past this point. */
 	pvtrace_sync_cpus();
-	state = PVTRACE_REC_STOPPED;
+	ctl->state = PVTRACE_REC_STOPPED;
 }
 
 /*
@@ -139,36 +140,36 @@ static u64 rec_memory_cap(void)
 
 static int start_locked(unsigned long ms)
 {
-	u32 cap = (u32)buffer_kb * 1024 / sizeof(struct pvtrace_rec);
+	u32 cap = (u32)ctl->buffer_kb * 1024 / sizeof(struct pvtrace_rec);
 	unsigned int cpu;
 	int ret;
 
-	lockdep_assert_held(&rec_lock);
-	if (readers) {
+	lockdep_assert_held(&ctl->lock);
+	if (ctl->readers) {
 		pr_err("recorder: recorder/trace is open; close it before starting a recording\n");
 		return -EBUSY;
 	}
-	if ((u64)buffer_kb * 1024 * num_online_cpus() > rec_memory_cap()) {
+	if ((u64)ctl->buffer_kb * 1024 * num_online_cpus() > rec_memory_cap()) {
 		pr_err("recorder: %u KiB on each of %u vCPUs is more than an eighth of this guest's memory (%llu KiB): not recording\n",
-		       buffer_kb, num_online_cpus(), rec_memory_cap() >> 10);
+		       ctl->buffer_kb, num_online_cpus(), rec_memory_cap() >> 10);
 		return -ENOMEM;
 	}
 	stop_locked();
 	ret = prepare_buffers(cap);
 	if (ret) {
-		pr_err("recorder: cannot allocate %u KiB per CPU\n", buffer_kb);
+		pr_err("recorder: cannot allocate %u KiB per CPU\n", ctl->buffer_kb);
 		free_buffers();
-		state = PVTRACE_REC_IDLE;
+		ctl->state = PVTRACE_REC_IDLE;
 		return ret;
 	}
-	pvtrace_rec_filter = next_filter;
-	strscpy(last_filter, filter_str, sizeof(last_filter));
-	duration_ms = ms;
-	stop_ns = 0;
+	pvtrace_rec_filter = ctl->next_filter;
+	strscpy(ctl->last_filter, ctl->filter_str, sizeof(ctl->last_filter));
+	ctl->duration_ms = ms;
+	ctl->stop_ns = 0;
 	/* Hypercalls are timed while recording, whatever hcall_timing says. */
 	pvtrace_hcall_set_recording(true);
-	start_ns = pvtrace_clock_sync();
-	state = PVTRACE_REC_RECORDING;
+	ctl->start_ns = pvtrace_clock_sync();
+	ctl->state = PVTRACE_REC_RECORDING;
 	for_each_possible_cpu(cpu) {
 		u32 types = pvtrace_rec_cpu_wanted(&pvtrace_rec_filter, cpu) ?
 			    pvtrace_rec_filter.types : 0;
@@ -189,9 +190,9 @@ static void stop_work_fn(struct work_struct *work)
 {
 	u64 end, now;
 
-	mutex_lock(&rec_lock);
-	if (state == PVTRACE_REC_RECORDING && duration_ms) {
-		end = start_ns + duration_ms * NSEC_PER_MSEC;
+	mutex_lock(&ctl->lock);
+	if (ctl->state == PVTRACE_REC_RECORDING && ctl->duration_ms) {
+		end = ctl->start_ns + ctl->duration_ms * NSEC_PER_MSEC;
 		now = ktime_get_ns();
 		if (now >= end)
 			stop_locked();
@@ -199,28 +200,22 @@ static void stop_work_fn(struct work_struct *work)
 			mod_delayed_work(system_wq, &stop_work,
 					 nsecs_to_jiffies(end - now) + 1);
 	}
-	mutex_unlock(&rec_lock);
+	mutex_unlock(&ctl->lock);
 }
 
-/* Parameters. */
+/* The parameters' effects (module/recorder_param.c checked their syntax). */
 
-static int record_set(const char *val, const struct kernel_param *kp)
+/* record: start or stop now; at load, once the hooks are in. */
+int pvtrace_rec_set_record(bool on, unsigned long ms)
 {
-	unsigned long ms;
-	bool on;
 	int ret;
 
-	if (pvtrace_rec_parse_record(val, &on, &ms)) {
-		pr_err("recorder: record must be on, off, or a duration such as 500ms, 10s, 2m (at most one day): %.*s\n",
-		       (int)pvtrace_rec_len(val), val);
-		return -EINVAL;
-	}
-	mutex_lock(&rec_lock);
-	if (!ready) {
+	mutex_lock(&ctl->lock);
+	if (!ctl->ready) {
 		/* At load: a recording starts once the hooks are in. */
-		duration_ms = ms;
-		state = on ? PVTRACE_REC_PENDING : PVTRACE_REC_IDLE;
-		mutex_unlock(&rec_lock);
+		ctl->duration_ms = ms;
+		ctl->state = on ? PVTRACE_REC_PENDING : PVTRACE_REC_IDLE;
+		mutex_unlock(&ctl->lock);
 		return 0;
 	}
 	if (on) {
@@ -229,142 +224,34 @@ static int record_set(const char *val, const struct kernel_param *kp)
 		ret = 0;
 		stop_locked();
 	}
-	mutex_unlock(&rec_lock);
+	mutex_unlock(&ctl->lock);
 	if (!on)
 		cancel_delayed_work_sync(&stop_work);
 	return ret;
 }
 
-static int record_get(char *buf, const struct kernel_param *kp)
+/* record_filter: @f, parsed from the @len bytes at @val, for the next start. */
+void pvtrace_rec_set_filter(const struct pvtrace_rec_filter *f,
+			    const char *val, size_t len)
 {
-	return sysfs_emit(buf, "%s\n", pvtrace_rec_state_name(READ_ONCE(state)));
-}
-
-static const struct kernel_param_ops record_ops = {
-	.set = record_set,
-	.get = record_get,
-};
-module_param_cb(record, &record_ops, NULL, 0644);
-MODULE_PARM_DESC(record,
-		 "Flight recorder: on, off, or a duration (500ms, 10s, 2m) to record every hypercall, upcall and steal sample (runtime; reads idle, recording or stopped)");
-
-static int filter_set(const char *val, const struct kernel_param *kp)
-{
-	struct pvtrace_rec_filter *f;
-	size_t bad, len = pvtrace_rec_len(val);
-	int ret = 0;
-
-	if (len >= FILTER_MAX) {
-		pr_err("recorder: record_filter is longer than %d characters\n",
-		       FILTER_MAX - 1);
-		return -EINVAL;
-	}
-	f = kmalloc(sizeof(*f), GFP_KERNEL);
-	if (!f)
-		return -ENOMEM;
-	if (pvtrace_rec_parse_filter(val, f, &bad)) {
-		pr_err("recorder: record_filter: bad term at \"%.*s\" (terms: hcall, hcall=NAME[:SUB], hcall=NR, upcall, port=N, steal, cpu=N[-M])\n",
-		       (int)(len - bad), val + bad);
-		ret = -EINVAL;
+	mutex_lock(&ctl->lock);
+	ctl->next_filter = *f;
+	if (len) {
+		memcpy(ctl->filter_str, val, len);
+		ctl->filter_str[len] = '\0';
 	} else {
-		mutex_lock(&rec_lock);
-		next_filter = *f;
-		if (len) {
-			memcpy(filter_str, val, len);
-			filter_str[len] = '\0';
-		} else {
-			strscpy(filter_str, "all", sizeof(filter_str));
-		}
-		mutex_unlock(&rec_lock);
+		strscpy(ctl->filter_str, "all", sizeof(ctl->filter_str));
 	}
-	kfree(f);
-	return ret;
+	mutex_unlock(&ctl->lock);
 }
 
-static int filter_get(char *buf, const struct kernel_param *kp)
+/* record_buffer_kb: used from the next start. */
+void pvtrace_rec_set_buffer_kb(unsigned int kb)
 {
-	int n;
-
-	mutex_lock(&rec_lock);
-	n = sysfs_emit(buf, "%s\n", filter_str);
-	mutex_unlock(&rec_lock);
-	return n;
+	mutex_lock(&ctl->lock);
+	ctl->buffer_kb = kb;
+	mutex_unlock(&ctl->lock);
 }
-
-static const struct kernel_param_ops filter_ops = {
-	.set = filter_set,
-	.get = filter_get,
-};
-module_param_cb(record_filter, &filter_ops, NULL, 0644);
-MODULE_PARM_DESC(record_filter,
-		 "What the next recording keeps: all, or terms hcall, hcall=NAME[:SUB], hcall=NR, upcall, port=N, steal, cpu=N[-M], comma-separated (runtime; default all)");
-
-static int buffer_set(const char *val, const struct kernel_param *kp)
-{
-	unsigned int v;
-
-	if (kstrtouint(val, 0, &v) || v < BUFFER_KB_MIN || v > BUFFER_KB_MAX) {
-		pr_err("recorder: record_buffer_kb must be %u..%u: %.*s\n",
-		       BUFFER_KB_MIN, BUFFER_KB_MAX, (int)pvtrace_rec_len(val),
-		       val);
-		return -EINVAL;
-	}
-	mutex_lock(&rec_lock);
-	buffer_kb = v;
-	mutex_unlock(&rec_lock);
-	return 0;
-}
-
-static const struct kernel_param_ops buffer_ops = {
-	.set = buffer_set,
-	.get = param_get_uint,
-};
-module_param_cb(record_buffer_kb, &buffer_ops, &buffer_kb, 0644);
-MODULE_PARM_DESC(record_buffer_kb,
-		 "Recording buffer per possible CPU, KiB, 4..65536, 64 bytes an event; used from the next start (runtime; default 1024)");
-
-static int slowest_set(const char *val, const struct kernel_param *kp)
-{
-	unsigned int v;
-
-	if (kstrtouint(val, 0, &v) || v < 1 || v > PVTRACE_SLOW_MAX) {
-		pr_err("recorder: slowest must be 1..%u: %.*s\n",
-		       PVTRACE_SLOW_MAX, (int)pvtrace_rec_len(val), val);
-		return -EINVAL;
-	}
-	pvtrace_slow_n = v;
-	return 0;
-}
-
-static const struct kernel_param_ops slowest_ops = {
-	.set = slowest_set,
-	.get = param_get_uint,
-};
-module_param_cb(slowest, &slowest_ops, &pvtrace_slow_n, 0444);
-MODULE_PARM_DESC(slowest,
-		 "How many of the slowest hypercalls and upcalls to keep, per CPU and shown, 1..64 (load time; default 16)");
-
-static int reset_set(const char *val, const struct kernel_param *kp)
-{
-	bool v;
-
-	if (kstrtobool(val, &v) || !v) {
-		pr_err("recorder: slowest_reset takes 1: %.*s\n",
-		       (int)pvtrace_rec_len(val), val);
-		return -EINVAL;
-	}
-	/* Each CPU empties its own tables at its next offer. */
-	WRITE_ONCE(pvtrace_slow_gen, READ_ONCE(pvtrace_slow_gen) + 1);
-	return 0;
-}
-
-static const struct kernel_param_ops reset_ops = {
-	.set = reset_set,
-	.get = NULL,
-};
-module_param_cb(slowest_reset, &reset_ops, NULL, 0200);
-MODULE_PARM_DESC(slowest_reset,
-		 "Write 1 to forget the slowest calls seen so far (runtime)");
 
 /*
  * A module going: the hypercalls recorded from it, in the recording and in
@@ -395,7 +282,7 @@ static int rec_module_event(struct notifier_block *nb, unsigned long event,
 
 	if (event != MODULE_STATE_GOING)
 		return NOTIFY_DONE;
-	mutex_lock(&rec_lock);
+	mutex_lock(&ctl->lock);
 	for_each_possible_cpu(cpu) {
 		struct pvtrace_rec_cpu *rc = per_cpu_ptr(&pvtrace_rec_cpu, cpu);
 
@@ -409,7 +296,7 @@ static int rec_module_event(struct notifier_block *nb, unsigned long event,
 		}
 		cond_resched();
 	}
-	mutex_unlock(&rec_lock);
+	mutex_unlock(&ctl->lock);
 	on_each_cpu(forget_site_cpu, data, 1);
 	return NOTIFY_DONE;
 }
@@ -420,316 +307,45 @@ static struct notifier_block rec_nb = {
 
 /* Load and unload: before the hooks are installed, after they are gone. */
 
-static void slow_fold(void *dst, const void *src)
-{
-}
-
-static struct pvtrace_stats slow_stats[PVTRACE_SLOW_KINDS];
-
 int pvtrace_recorder_init(void)
 {
-	unsigned int k;
 	size_t bad;
 	int ret;
 
 	BUILD_BUG_ON(sizeof(struct pvtrace_rec) != 64);
 	BUILD_BUG_ON(PVTRACE_REC_SLOT_WORDS * 64 < PVTRACE_SLOT_NR);
 	INIT_DELAYED_WORK(&stop_work, stop_work_fn);
-	pvtrace_rec_parse_filter(filter_str, &next_filter, &bad);
-	for (k = 0; k < PVTRACE_SLOW_KINDS; k++) {
-		ret = pvtrace_stats_init(&slow_stats[k],
-					 sizeof(struct pvtrace_slow_cpu),
-					 __alignof__(struct pvtrace_slow_cpu),
-					 slow_fold);
-		if (ret) {
-			while (k--)
-				pvtrace_stats_destroy(&slow_stats[k]);
-			return ret;
-		}
-		pvtrace_slow_tables[k] = slow_stats[k].pcpu;
-	}
+	pvtrace_rec_parse_filter(ctl->filter_str, &ctl->next_filter, &bad);
+	ret = pvtrace_slow_alloc();
+	if (ret)
+		return ret;
 	ret = register_module_notifier(&rec_nb);
-	if (ret) {
-		for (k = 0; k < PVTRACE_SLOW_KINDS; k++) {
-			pvtrace_slow_tables[k] = NULL;
-			pvtrace_stats_destroy(&slow_stats[k]);
-		}
-	}
+	if (ret)
+		pvtrace_slow_free();
 	return ret;
 }
 
 /* After the hooks are installed: a recording asked for at load starts. */
 void pvtrace_recorder_ready(void)
 {
-	mutex_lock(&rec_lock);
-	ready = true;
-	if (state == PVTRACE_REC_PENDING) {
-		state = PVTRACE_REC_IDLE;
-		start_locked(duration_ms);
+	mutex_lock(&ctl->lock);
+	ctl->ready = true;
+	if (ctl->state == PVTRACE_REC_PENDING) {
+		ctl->state = PVTRACE_REC_IDLE;
+		start_locked(ctl->duration_ms);
 	}
-	mutex_unlock(&rec_lock);
+	mutex_unlock(&ctl->lock);
 }
 
 /* After the hooks are removed: nothing writes any more. */
 void pvtrace_recorder_exit(void)
 {
-	unsigned int k;
-
 	unregister_module_notifier(&rec_nb);
-	mutex_lock(&rec_lock);
+	mutex_lock(&ctl->lock);
 	stop_locked();
-	ready = false;
-	mutex_unlock(&rec_lock);
+	ctl->ready = false;
+	mutex_unlock(&ctl->lock);
 	cancel_delayed_work_sync(&stop_work);
 	free_buffers();
-	for (k = 0; k < PVTRACE_SLOW_KINDS; k++) {
-		pvtrace_slow_tables[k] = NULL;
-		pvtrace_stats_destroy(&slow_stats[k]);
-	}
-}
-
-/* Read side, for debugfs/recorder.c. */
-
-const char *pvtrace_rec_state_name(enum pvtrace_rec_state s)
-{
-	switch (s) {
-	case PVTRACE_REC_RECORDING:
-		return "recording";
-	case PVTRACE_REC_STOPPED:
-		return "stopped";
-	case PVTRACE_REC_PENDING:
-		return "pending";
-	default:
-		return "idle";
-	}
-}
-
-/* Of @rc's reserved records, how many are complete (typed); rec_lock held. */
-static u64 complete_records(const struct pvtrace_rec_cpu *rc, u64 *used)
-{
-	u64 i, done = 0;
-
-	*used = min_t(u64, READ_ONCE(rc->head), rc->cap);
-	for (i = 0; i < *used; i++)
-		done += READ_ONCE(rc->buf[i].type) != 0;
-	return done;
-}
-
-void pvtrace_rec_read_status(struct pvtrace_rec_status *st)
-{
-	unsigned int cpu;
-
-	memset(st, 0, sizeof(*st));
-	mutex_lock(&rec_lock);
-	st->state = state;
-	st->duration_ms = duration_ms;
-	st->start_ns = state >= PVTRACE_REC_RECORDING ? start_ns : 0;
-	st->stop_ns = state == PVTRACE_REC_STOPPED ? stop_ns : 0;
-	st->buffer_kb = buffer_kb;
-	strscpy(st->filter, last_filter, sizeof(st->filter));
-	for_each_possible_cpu(cpu) {
-		const struct pvtrace_rec_cpu *rc = per_cpu_ptr(&pvtrace_rec_cpu, cpu);
-		u64 used, done = complete_records(rc, &used);
-
-		st->records += done;
-		st->incomplete += used - done;
-		st->lost += READ_ONCE(rc->lost);
-		st->capacity += rc->cap;
-	}
-	mutex_unlock(&rec_lock);
-}
-
-/* One CPU's counters; false if @cpu has no buffer and lost nothing. */
-bool pvtrace_rec_read_cpu(unsigned int cpu, u64 *records, u64 *lost, u64 *cap)
-{
-	const struct pvtrace_rec_cpu *rc = per_cpu_ptr(&pvtrace_rec_cpu, cpu);
-	bool ret = false;
-	u64 used;
-
-	mutex_lock(&rec_lock);
-	if (rc->buf || READ_ONCE(rc->lost)) {
-		*records = complete_records(rc, &used);
-		*lost = READ_ONCE(rc->lost);
-		*cap = rc->cap;
-		ret = true;
-	}
-	mutex_unlock(&rec_lock);
-	return ret;
-}
-
-static int cmp_ref(const void *a, const void *b)
-{
-	const struct pvtrace_rec_ref *x = a, *y = b;
-
-	if (x->tsc != y->tsc)
-		return x->tsc < y->tsc ? -1 : 1;
-	if (x->cpu != y->cpu)
-		return x->cpu < y->cpu ? -1 : 1;
-	return x->idx < y->idx ? -1 : x->idx > y->idx;
-}
-
-/**
- * pvtrace_rec_snapshot() - the complete records, in time order
- * @snap: filled in; release with pvtrace_rec_snapshot_put()
- *
- * While a snapshot is held, no recording can start (the records it
- * points at stay). Records of a running recording that complete later
- * are not in it.
- *
- * Return: 0 or -ENOMEM.
- */
-int pvtrace_rec_snapshot(struct pvtrace_rec_snap *snap)
-{
-	struct pvtrace_rec_ref *refs = NULL;
-	unsigned int cpu, k = 0;
-	u64 total = 0, n = 0, i, *start, *end;
-
-	memset(snap, 0, sizeof(*snap));
-	start = kcalloc(nr_cpu_ids, sizeof(*start), GFP_KERNEL);
-	end = kcalloc(nr_cpu_ids, sizeof(*end), GFP_KERNEL);
-	if (!start || !end)
-		goto out_nomem;
-	mutex_lock(&rec_lock);
-	for_each_possible_cpu(cpu) {
-		const struct pvtrace_rec_cpu *rc = per_cpu_ptr(&pvtrace_rec_cpu, cpu);
-
-		total += min_t(u64, READ_ONCE(rc->head), rc->cap);
-	}
-	if (total) {
-		snap->refs = kvmalloc_array(total, sizeof(*snap->refs),
-					    GFP_KERNEL);
-		refs = kvmalloc_array(total, sizeof(*refs), GFP_KERNEL);
-		if (!snap->refs || !refs) {
-			mutex_unlock(&rec_lock);
-			goto out_nomem;
-		}
-	}
-	/* Each CPU's complete records, then each CPU's run sorted by time. */
-	for_each_possible_cpu(cpu) {
-		const struct pvtrace_rec_cpu *rc = per_cpu_ptr(&pvtrace_rec_cpu, cpu);
-		u64 used = min_t(u64, READ_ONCE(rc->head), rc->cap);
-
-		start[cpu] = n;
-		for (i = 0; i < used && n < total; i++) {
-			const struct pvtrace_rec *r = &rc->buf[i];
-
-			/* Pairs with pvtrace_rec_commit(). */
-			if (!smp_load_acquire(&r->type))
-				continue;
-			refs[n].tsc = r->tsc;
-			refs[n].cpu = cpu;
-			refs[n].idx = i;
-			n++;
-		}
-		end[cpu] = n;
-	}
-	snap->n = n;
-	readers++;
-	mutex_unlock(&rec_lock);
-	for_each_possible_cpu(cpu) {
-		sort(refs + start[cpu], end[cpu] - start[cpu], sizeof(*refs),
-		     cmp_ref, NULL);
-		cond_resched();
-	}
-	/* Merge the runs: the earliest head each time (ties: lower CPU). */
-	while (k < n) {
-		unsigned int best = nr_cpu_ids;
-
-		for_each_possible_cpu(cpu) {
-			if (start[cpu] == end[cpu])
-				continue;
-			if (best == nr_cpu_ids ||
-			    cmp_ref(&refs[start[cpu]], &refs[start[best]]) < 0)
-				best = cpu;
-		}
-		snap->refs[k++] = refs[start[best]++];
-		if (!(k % 4096))
-			cond_resched();
-	}
-	kvfree(refs);
-	kfree(start);
-	kfree(end);
-	/* An anchor after every record in it: they are all interpolated. */
-	pvtrace_clock_snapshot(&snap->tb);
-	return 0;
-
-out_nomem:
-	kvfree(snap->refs);
-	snap->refs = NULL;
-	kvfree(refs);
-	kfree(start);
-	kfree(end);
-	return -ENOMEM;
-}
-
-void pvtrace_rec_snapshot_put(struct pvtrace_rec_snap *snap)
-{
-	mutex_lock(&rec_lock);
-	readers--;
-	mutex_unlock(&rec_lock);
-	kvfree(snap->refs);
-	snap->refs = NULL;
-}
-
-const struct pvtrace_rec *pvtrace_rec_at(const struct pvtrace_rec_snap *snap,
-					 u64 i, unsigned int *cpu)
-{
-	const struct pvtrace_rec_ref *ref = &snap->refs[i];
-
-	*cpu = ref->cpu;
-	return &per_cpu_ptr(&pvtrace_rec_cpu, ref->cpu)->buf[ref->idx];
-}
-
-static int cmp_slow(const void *a, const void *b)
-{
-	const struct pvtrace_slow_entry *x = a, *y = b;
-
-	if (x->rec.dur_ns != y->rec.dur_ns)
-		return x->rec.dur_ns < y->rec.dur_ns ? 1 : -1;
-	return x->rec.tsc < y->rec.tsc ? -1 : x->rec.tsc > y->rec.tsc;
-}
-
-/**
- * pvtrace_slow_read() - the slowest events of one kind, slowest first
- * @kind: PVTRACE_SLOW_HCALL or PVTRACE_SLOW_UPCALL
- * @out: room for PVTRACE_SLOW_MAX entries
- * @skipped: set to the offers skipped because nested, summed over CPUs
- *
- * Return: the number of entries in @out (at most pvtrace_slow_n), or a
- * negative errno.
- */
-int pvtrace_slow_read(unsigned int kind, struct pvtrace_slow_entry *out,
-		      u64 *skipped)
-{
-	struct pvtrace_slow_cpu *t;
-	struct pvtrace_slow_entry *all;
-	unsigned int cpu, i, n = 0, cpus = num_possible_cpus();
-	u64 gen = READ_ONCE(pvtrace_slow_gen);
-
-	*skipped = 0;
-	t = kmalloc(sizeof(*t), GFP_KERNEL);
-	all = kvmalloc_array(cpus * PVTRACE_SLOW_MAX, sizeof(*all), GFP_KERNEL);
-	if (!t || !all) {
-		kfree(t);
-		kvfree(all);
-		return -ENOMEM;
-	}
-	for_each_possible_cpu(cpu) {
-		pvtrace_stats_read_cpu(&slow_stats[kind], cpu, t);
-		*skipped += t->skipped;
-		if (t->gen != gen)
-			continue;
-		for (i = 0; i < t->used && i < PVTRACE_SLOW_MAX &&
-		     n < cpus * PVTRACE_SLOW_MAX; i++) {
-			all[n].rec = t->e[i];
-			all[n].cpu = cpu;
-			n++;
-		}
-	}
-	sort(all, n, sizeof(*all), cmp_slow, NULL);
-	n = min(n, pvtrace_slow_n);
-	memcpy(out, all, n * sizeof(*out));
-	kvfree(all);
-	kfree(t);
-	return n;
+	pvtrace_slow_free();
 }

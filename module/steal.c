@@ -427,5 +427,4 @@ const struct pvtrace_hook pvtrace_steal_hook = {
 	.name = "steal",
 	.init = steal_init,
 	.exit = steal_exit,
-	.debugfs = pvtrace_debugfs_steal,
 };

@@ -390,13 +390,6 @@ static void upcall_exit(void)
 	free_stats();
 }
 
-const struct pvtrace_hook pvtrace_upcall_hook = {
-	.name = "upcalls",
-	.init = upcall_init,
-	.exit = upcall_exit,
-	.debugfs = pvtrace_debugfs_upcall,
-};
-
 /* For debugfs/upcall.c. */
 struct pvtrace_stats *pvtrace_upcall_cpu_stats(void)
 {
@@ -504,3 +497,9 @@ void pvtrace_upcall_missed(unsigned long missed[2])
 	missed[0] = upcall_probe.nmissed + upcall_probe.kp.nmissed;
 	missed[1] = channels_on ? port_probe.nmissed : 0;
 }
+
+const struct pvtrace_hook pvtrace_upcall_hook = {
+	.name = "upcalls",
+	.init = upcall_init,
+	.exit = upcall_exit,
+};

@@ -10,9 +10,11 @@
 # Exit: 0 if every section ran to its end.
 # shellcheck source-path=SCRIPTDIR source=lab/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lab/common.sh"
+# shellcheck source=lab/lib-run.sh
+. "$LAB_DIR/lib-run.sh"
 
 # One row per section. Add a row, and selftests/guest/bench/<section>.sh, to add one.
-# Columns: section | kernel var | mode | vcpus (V or V/C, as in lab/matrix.sh) | timeout |
+# Columns: section | kernel var | mode | vcpus (V or V/C, as lab_boot takes them) | timeout |
 # guest script (selftests/guest/bench/<script>.sh; default: the section's name)
 SECTIONS=(
 	"steal K612 pvh 2 1200"
@@ -38,23 +40,20 @@ main() {
 		kver=${!kvar}
 		short=$(kver_short "$kver")
 		if [ -z "${built[$kvar]:-}" ]; then
-			if ! "$LAB_DIR/build-module.sh" "$kver" >"$labdir/build-$short.log" 2>&1 ||
-				! "$LAB_DIR/mkinitramfs.sh" "$kver" "$labdir/initramfs-$short.cpio.gz" \
-					>>"$labdir/build-$short.log" 2>&1; then
+			lab_build "$kver" "$labdir/initramfs-$short.cpio.gz" \
+				>"$labdir/build-$short.log" 2>&1 ||
 				die "build for $kver failed: $labdir/build-$short.log"
-			fi
 			built[$kvar]=1
 		fi
 		logf=$labdir/$name.log
 		log "bench $name: $kver, Xen $mode, vCPUs $vcpus (takes minutes under TCG)"
-		"$LAB_DIR/boot.sh" --kernel "$kver" --mode "$mode" --vcpus "${vcpus%/*}" \
-			--cpus "${vcpus#*/}" --timeout "${PVTRACE_TIMEOUT:-$tmo}" \
-			--initrd "$labdir/initramfs-$short.cpio.gz" --log "$logf" \
+		lab_boot "$logf" "$vcpus" --kernel "$kver" --mode "$mode" \
+			--timeout "${PVTRACE_TIMEOUT:-$tmo}" --initrd "$labdir/initramfs-$short.cpio.gz" \
 			--append-extra "pvtrace.mode=bench pvtrace.bench=$script" || true
-		tr -d '\r' <"$logf" | grep -a "^bench $script " >"$labdir/$name.txt" || true
+		lab_console "$logf" | grep -a "^bench $script " >"$labdir/$name.txt" || true
 		echo "== $name ($kver, $mode, vCPUs $vcpus, $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null), $(date -u +%Y-%m-%d))"
 		cat "$labdir/$name.txt"
-		if ! tr -d '\r' <"$logf" | grep -aq "##PVTRACE-BENCH-END $script.sh rc=0"; then
+		if ! lab_has "$logf" "##PVTRACE-BENCH-END $script.sh rc=0"; then
 			echo "FAIL: bench $name did not finish (console: $logf)"
 			rc=1
 		fi

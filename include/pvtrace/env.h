@@ -95,11 +95,14 @@ static inline const char *pvtrace_env_refusal(enum pvtrace_guest g)
  * @tsc_emulated: Xen emulates RDTSC for this guest (Xen's CPUID leaf 3):
  *	each TSC read is a VM exit (an HVM-type guest on a host without an
  *	invariant TSC, or after a migration)
+ * @xen_version: Xen's version, as XENVER_version answers it (major << 16
+ *	| minor), asked once at load, before any hook is in; 0 outside Xen
  */
 struct pvtrace_env {
 	enum pvtrace_guest guest;
 	bool xen_initial;
 	bool tsc_emulated;
+	int xen_version;
 };
 
 int pvtrace_env_probe(struct pvtrace_env *env);

@@ -2,7 +2,9 @@
 /*
  * The hypercall hook's statistics layout, shared by module/hcall*.c and
  * debugfs/hcall.c, and the pure parts of it (slot mapping, bounded key
- * tables) that the unit tests compile in userspace.
+ * tables) that the unit tests compile in userspace. What debugfs/hcall.c
+ * may call is the read side at the end: snapshots, never the hot path's
+ * globals.
  *
  * Every hypercall lands in exactly one "slot": a plain hypercall in the
  * slot of its number, a multiplexed one (first argument is a command) in
@@ -268,6 +270,11 @@ struct pvtrace_hcall_outer {
 
 #define PVTRACE_HCALL_CTX	(NMI_MASK | HARDIRQ_MASK | SOFTIRQ_OFFSET)
 
+/*
+ * What the hot path reads and writes: its configuration (module/hcall.c)
+ * and its counters (module/hcall_stats.c). For module/hcall*.c and the
+ * driver hook's handlers only; debugfs/ reads the snapshots below.
+ */
 extern u64 pvtrace_hcall_gsbase_calls;
 extern struct pvtrace_hcall_cfg pvtrace_hcall_cfg;
 extern u32 pvtrace_hcall_flags;
@@ -290,21 +297,47 @@ u64 pvtrace_hcall_enter(unsigned int nr, unsigned long a1, unsigned long a2,
 void pvtrace_hcall_exit(unsigned int nr, long ret, u64 t0, unsigned long a1,
 			unsigned long a2, unsigned long caller);
 
-/* Read side (module/hcall.c), for debugfs/hcall.c. */
-void pvtrace_hcall_read_slots(int cpu, struct pvtrace_hcall_slot_stats *dst);
-void pvtrace_hcall_read_ktab(struct pvtrace_ktab __percpu *t, int cpu,
-			     struct pvtrace_ktab *dst);
-void pvtrace_hcall_read_mc(struct pvtrace_mc_stats *dst);
-u64 pvtrace_hcall_calls(const struct pvtrace_hcall_slot_stats *s);
-bool pvtrace_hcall_installed(void);
-u64 pvtrace_hcall_noreturn_calls(void);
-long pvtrace_hcall_inflight_calls(void);
-u64 pvtrace_hcall_backwards_calls(void);
-unsigned long pvtrace_hcall_window_ns(void);
-bool pvtrace_hcall_tsc_emulated(void);
-
 /* module/hcall_mc.c */
 int pvtrace_hcall_mc_register(void);
 void pvtrace_hcall_mc_unregister(void);
+
+/*
+ * Read side, for debugfs/hcall.c: snapshots into the caller's memory
+ * (module/hcall_stats.c; the status, module/hcall.c). Process context.
+ */
+
+/* Calls counted in @s: timed (in the histogram) and untimed. */
+static inline u64 pvtrace_hcall_calls(const struct pvtrace_hcall_slot_stats *s)
+{
+	return pvtrace_hist_count(&s->lat) + s->untimed;
+}
+
+/**
+ * struct pvtrace_hcall_status - the hook's state, as hypercalls/status shows it
+ * @installed: the stub is the static call's target
+ * @timing: the hot path times calls now (PVTRACE_HCALL_TIMING)
+ * @tsc_emulated: Xen emulates the TSC (pvtrace_env)
+ * @window_ns: hcall_window_ns
+ * @noreturn_calls: VCPUOP_down calls passed straight through
+ * @in_flight: calls inside the stub, summed over CPUs (a moment's view)
+ * @time_backwards: timed calls whose TSC went back (moved vCPU)
+ * @gs_base_calls: set_segment_base(SEGBASE_GS_KERNEL) calls passed through
+ */
+struct pvtrace_hcall_status {
+	bool installed;
+	bool timing;
+	bool tsc_emulated;
+	unsigned long window_ns;
+	u64 noreturn_calls;
+	long in_flight;
+	u64 time_backwards;
+	u64 gs_base_calls;
+};
+
+void pvtrace_hcall_read_status(struct pvtrace_hcall_status *st);
+void pvtrace_hcall_read_slots(int cpu, struct pvtrace_hcall_slot_stats *dst);
+void pvtrace_hcall_read_errors(int cpu, struct pvtrace_ktab *dst);
+void pvtrace_hcall_read_callers(int cpu, struct pvtrace_ktab *dst);
+void pvtrace_hcall_read_mc(struct pvtrace_mc_stats *dst);
 
 #endif /* _PVTRACE_HCALL_H */

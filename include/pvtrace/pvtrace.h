@@ -12,44 +12,35 @@
 #include <pvtrace/hist.h>
 #include <pvtrace/stats.h>
 
-#ifndef PVTRACE_VERSION
-#define PVTRACE_VERSION "0.1.0"
-#endif
-
-struct dentry;
-struct seq_file;
-
-/* module/main.c: decided at load, constant afterwards. */
+/* module/env.c: decided at load, constant afterwards. */
 extern struct pvtrace_env pvtrace_env;
 
 /**
  * struct pvtrace_hook - one source of events (hypercalls, upcalls, ...)
- * @name: shown in the summary's "hooks" record; no spaces or commas
+ * @name: shown in the summary's "hooks" record, and the name debugfs/
+ *	finds the hook's files by (debugfs/debugfs.c, views[]); no spaces
+ *	or commas
  * @init: install the hook; -ENODEV means "nothing to hook in this kind of
  *	guest" (the hook stays off, the load goes on), any other error fails
  *	the load
  * @exit: remove it; on return nothing of the hook runs any more
- * @debugfs: create the hook's files in the pvtrace directory (debugfs/)
  *
- * Hooks are listed once, in module/main.c, and installed in that order.
+ * This is the one seam between the hooks and their presentation: a hook
+ * names nothing of debugfs/, and offers it snapshot functions only (the
+ * "read side" of each hook's header). Hooks are listed once, in
+ * module/main.c, and installed in that order.
  */
 struct pvtrace_hook {
 	const char *name;
 	int (*init)(void);
 	void (*exit)(void);
-	void (*debugfs)(struct dentry *dir);
 };
 
-/* The hooks (module/<hook>.c) and their presentation (debugfs/<hook>.c). */
+/* The hooks (module/<hook>.c). */
 extern const struct pvtrace_hook pvtrace_hcall_hook;
-void pvtrace_debugfs_hcall(struct dentry *dir);
 extern const struct pvtrace_hook pvtrace_steal_hook;
-void pvtrace_debugfs_steal(struct dentry *dir);
-void pvtrace_steal_seq_summary(struct seq_file *m);	/* summary records */
 extern const struct pvtrace_hook pvtrace_upcall_hook;
-void pvtrace_debugfs_upcall(struct dentry *dir);
 extern const struct pvtrace_hook pvtrace_drivers_hook;
-void pvtrace_debugfs_drivers(struct dentry *dir);
 
 /* module/hcall.c: time every hypercall while the recorder runs. */
 void pvtrace_hcall_set_recording(bool on);
@@ -58,13 +49,9 @@ void pvtrace_hcall_set_recording(bool on);
 int pvtrace_recorder_init(void);
 void pvtrace_recorder_ready(void);
 void pvtrace_recorder_exit(void);
-void pvtrace_debugfs_recorder(struct dentry *dir);
 
 /* module/upcall.c: the handler name of event channel @port, if known. */
 bool pvtrace_upcall_port_name(u32 port, char *name, size_t len);
-
-/* Write the active hooks' names, comma-separated, or "none". */
-void pvtrace_seq_hooks(struct seq_file *m);
 
 /* module/sync.c: every online CPU passes through the scheduler. */
 int pvtrace_sync_init(void);
@@ -81,14 +68,14 @@ int pvtrace_selftest_run(void);
 void pvtrace_selftest_exit(void);
 struct pvtrace_stats *pvtrace_selftest_stats(void);
 
-/* debugfs/debugfs.c */
-void pvtrace_debugfs_init(void (*hooks)(struct dentry *dir));
+/*
+ * debugfs/debugfs.c: the files of the core and of the hooks @hooks[0..@n)
+ * (installed, in installation order; the array outlives the files). Called
+ * once, by module/main.c, after the hooks are in; the files are gone when
+ * pvtrace_debugfs_exit() returns.
+ */
+void pvtrace_debugfs_init(const struct pvtrace_hook *const *hooks,
+			  unsigned int n);
 void pvtrace_debugfs_exit(void);
-
-/* debugfs/format.c: the record formats of Documentation/ABI. */
-void pvtrace_seq_header(struct seq_file *m, const char *columns);
-void pvtrace_seq_hist(struct seq_file *m, const char *key,
-		      const struct pvtrace_hist *h);
-void pvtrace_split_symbol(char *sym, const char **mod);
 
 #endif /* _PVTRACE_H */

@@ -1,12 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The flight recorder and the slowest-calls tables: the record layout,
- * the lock-free writers the hooks call from their hot paths, and the pure
- * parsing of the recorder's parameters. The writers are inlined into the
- * hooks (the hypercall hook's is noinstr), so they use per-CPU operations,
- * plain stores into memory allocated before recording started, and
- * nothing else. This header is also compiled in userspace by the unit
- * tests (selftests/unit/recorder_test.c).
+ * The flight recorder and the slowest-calls tables: the record layout and
+ * the lock-free writers the hooks call from their hot paths. The writers
+ * use per-CPU operations, plain stores into memory allocated before
+ * recording started, and nothing else. This header is also compiled in
+ * userspace by the unit tests (selftests/unit/recorder_test.c).
+ *
+ * Why code in a header: the writers are __always_inline into the hooks'
+ * hot paths, and the hypercall hook's is noinstr (module/hcall_hot.c): a
+ * call out of .noinstr.text to another object would be a call into
+ * instrumentable text, which scripts/noinstr-check.sh refuses, and a call
+ * per event besides. Everything else of the recorder is in module/
+ * (recorder.c, recorder_param.c, recorder_read.c, recparse.c).
  *
  * Recording: each CPU has a linear buffer of struct pvtrace_rec. A writer
  * reserves the next record with one CPU-local add (an NMI nested in a

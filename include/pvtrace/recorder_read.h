@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What module/recorder.c offers debugfs/recorder.c: the recorder's state,
- * snapshots of a recording in time order, and the slowest calls.
+ * What the recorder offers debugfs/recorder.c (module/recorder_read.c):
+ * the recorder's state, snapshots of a recording in time order, and the
+ * slowest calls; each into the caller's memory.
  */
 #ifndef _PVTRACE_RECORDER_READ_H
 #define _PVTRACE_RECORDER_READ_H
@@ -26,6 +27,7 @@ struct pvtrace_rec_status {
 	u64 start_ns;
 	u64 stop_ns;
 	unsigned int buffer_kb;
+	unsigned int slowest_n;
 	u64 records;
 	u64 incomplete;
 	u64 lost;

@@ -7,6 +7,8 @@
 #      PVTRACE_DEMO_VCPUS (default 2), PVTRACE_TIMEOUT (default 300).
 # shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+# shellcheck source=lib-run.sh
+. "$LAB_DIR/lib-run.sh"
 
 # 6.1 PV: a PV guest shows multicalls too.
 kernel=${PVTRACE_DEMO_KERNEL:-K61}
@@ -19,19 +21,16 @@ labdir=$BUILD/lab
 logf=$labdir/demo.log
 initrd=$labdir/initramfs-demo.cpio.gz
 mkdir -p "$labdir"
-"$LAB_DIR/build-module.sh" "$kver"
-"$LAB_DIR/mkinitramfs.sh" "$kver" "$initrd"
+lab_build "$kver" "$initrd"
 
 log "booting the demo ($kver, Xen $mode dom0, $vcpus vCPUs); under TCG this takes about half a minute"
 boot_rc=0
-"$LAB_DIR/boot.sh" --kernel "$kver" --mode "$mode" --vcpus "$vcpus" --initrd "$initrd" \
-	--timeout "${PVTRACE_TIMEOUT:-300}" --append-extra "pvtrace.mode=demo" --log "$logf" || boot_rc=$?
+lab_boot "$logf" "$vcpus" --kernel "$kver" --mode "$mode" --initrd "$initrd" \
+	--timeout "${PVTRACE_TIMEOUT:-300}" --append-extra "pvtrace.mode=demo" || boot_rc=$?
 
-# The demo text without the console's carriage returns.
-demo=$(tr -d '\r' <"$logf" | sed -n '/##PVTRACE-DEMO-BEGIN/,/##PVTRACE-DEMO-END/p' | sed '1d;$d')
-if ! grep -aq '##PVTRACE-DEMO-END' "$logf"; then
-	tr -d '\r' <"$logf" | tail -n 40 | sed 's/^/    | /' >&2
+if ! lab_has "$logf" '##PVTRACE-DEMO-END'; then
+	lab_tail "$logf" 40 >&2
 	die "the demo did not complete (boot rc=$boot_rc); full log: $logf"
 fi
-printf '%s\n' "$demo"
+printf '%s\n' "$(lab_between "$logf" '##PVTRACE-DEMO-BEGIN' '##PVTRACE-DEMO-END')"
 [ "$boot_rc" = 0 ] || die "the guest did not shut down cleanly (boot rc=$boot_rc); full log: $logf"

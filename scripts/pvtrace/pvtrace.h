@@ -25,10 +25,6 @@
 #define __printf(a, b) PVT_ATTRIBUTE((format(printf, a, b)))
 #endif
 
-#ifndef PVTRACE_VERSION
-#define PVTRACE_VERSION "0.1.0"
-#endif
-
 /*
  * Exit codes, one per kind of failure (Documentation/pvtrace.1). 1 to 4
  * mean what they mean for scripts/pvtrace-exporter.

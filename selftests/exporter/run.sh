@@ -67,16 +67,16 @@ for f in "$fix"/*/; do
 			[ "$rc" = 0 ] && [ ! -s "$t/stderr" ] && clean_dir "$t/out" &&
 				cmp -s "$t/out/pvtrace.prom" "$want/$name.$o.prom"
 			r=$?
-			[ $r -ne 0 ] && { cat "$t/stderr"; diff "$want/$name.$o.prom" "$t/out/pvtrace.prom" | head -n 10; } | diag
-			ok $r "$name $o ($s sh+awk): exit 0, output as expected/$name.$o.prom"
+			[ $r -ne 0 ] && { cat "$t/stderr"; diff "$want/$name.$o.prom" "$t/out/pvtrace.prom" | head -n 10; } | tap_diag -
+			tap_ok $r "$name $o ($s sh+awk): exit 0, output as expected/$name.$o.prom"
 		done
 		if [ -n "$PROMTOOL" ]; then
 			out=$("$PROMTOOL" check metrics <"$want/$name.$o.prom" 2>&1)
 			r=$?
-			[ $r -ne 0 ] && echo "$out" | diag
-			ok $r "$name $o: promtool check metrics"
+			[ $r -ne 0 ] && echo "$out" | tap_diag -
+			tap_ok $r "$name $o: promtool check metrics"
 		else
-			skip "$name $o: promtool check metrics" "no promtool"
+			tap_skip "$name $o: promtool check metrics" "no promtool"
 		fi
 	done
 
@@ -97,8 +97,8 @@ for f in "$fix"/*/; do
 		END { if (pk != "" && !inf) print "no +Inf: " pk }' "$want/$name.full.prom")
 	[ -z "$bad" ]
 	r=$?
-	[ $r -ne 0 ] && echo "$bad" | head -n 5 | diag
-	ok $r "$name: HELP/TYPE for every family, pvtrace_ names, _total counters, cumulative buckets ending in +Inf"
+	[ $r -ne 0 ] && echo "$bad" | head -n 5 | tap_diag -
+	tap_ok $r "$name: HELP/TYPE for every family, pvtrace_ names, _total counters, cumulative buckets ending in +Inf"
 
 	# Independent values: sums of debugfs columns against the metrics.
 	bad=
@@ -230,8 +230,8 @@ for f in "$fix"/*/; do
 	[ "$a" = "$b" ] || bad="$bad steal_ratio_count:$a/$b"
 	[ -z "$bad" ]
 	r=$?
-	[ $r -ne 0 ] && echo "$bad" | diag
-	ok $r "$name: counters and histogram counts equal the sums of the debugfs columns"
+	[ $r -ne 0 ] && echo "$bad" | tap_diag -
+	tap_ok $r "$name: counters and histogram counts equal the sums of the debugfs columns"
 done
 
 # 2. Broken input: a clear error naming the file, exit 3, and the previous
@@ -255,8 +255,8 @@ broken() {
 		[ "$rc" = 3 ] && is_up0 "$t/out/pvtrace.prom" && clean_dir "$t/out" &&
 			grep -q "$2" "$t/stderr" && grep -Eq "$3" "$t/stderr"
 		r=$?
-		[ $r -ne 0 ] && { echo "rc=$rc"; cat "$t/stderr"; head -n 3 "$t/out/pvtrace.prom"; } | diag
-		ok $r "$1 ($s): exit 3, error naming $2, only pvtrace_up 0 written"
+		[ $r -ne 0 ] && { echo "rc=$rc"; cat "$t/stderr"; head -n 3 "$t/out/pvtrace.prom"; } | tap_diag -
+		tap_ok $r "$1 ($s): exit 3, error naming $2, only pvtrace_up 0 written"
 	done
 }
 broken "empty file" hypercalls/totals 'is empty' -empty
@@ -320,8 +320,8 @@ absent() {
 		[ "$rc" = 0 ] && [ ! -s "$t/stderr" ] && ! grep -Eq "^(# (HELP|TYPE) )?($2)" "$t/out/pvtrace.prom" &&
 			[ "$(grep -Ev "$_x" "$t/out/pvtrace.prom")" = "$(grep -Ev "$_x" "$want/6.1-pv-ext.default.prom")" ]
 		r=$?
-		[ $r -ne 0 ] && { echo "rc=$rc"; cat "$t/stderr"; diff "$want/6.1-pv-ext.default.prom" "$t/out/pvtrace.prom" | head -n 6; } | diag
-		ok $r "$1 ($s): exit 0, no such family, the rest as expected"
+		[ $r -ne 0 ] && { echo "rc=$rc"; cat "$t/stderr"; diff "$want/6.1-pv-ext.default.prom" "$t/out/pvtrace.prom" | head -n 6; } | tap_diag -
+		tap_ok $r "$1 ($s): exit 0, no such family, the rest as expected"
 	done
 }
 # fams ERE: the samples of the families matching ERE in a file, sorted.
@@ -346,11 +346,11 @@ done
 absent "no drivers/functions_percpu" '^$' 'pvtrace_driver_function_(calls_total|seconds_total|max_seconds)' 'rm drivers/functions_percpu'
 _f='pvtrace_driver_function_(calls_total|seconds_total|max_seconds)[{]'
 [ -n "$(fams "$_f" "$t/out/pvtrace.prom")" ] && [ "$(fams "$_f" "$t/out/pvtrace.prom")" = "$(fams "$_f" "$t/nocpu.host.prom")" ]
-ok $? "no drivers/functions_percpu: calls, times and max per target from drivers/functions, as with --no-cpu"
+tap_ok $? "no drivers/functions_percpu: calls, times and max per target from drivers/functions, as with --no-cpu"
 absent "no hypercalls/errors_percpu" '^$' 'pvtrace_hypercall_errno_total' 'rm hypercalls/errors_percpu'
 _f='pvtrace_hypercall_errno_total[{]'
 [ -n "$(fams "$_f" "$t/out/pvtrace.prom")" ] && [ "$(fams "$_f" "$t/out/pvtrace.prom")" = "$(fams "$_f" "$t/nocpu.host.prom")" ]
-ok $? "no hypercalls/errors_percpu: errno_total from hypercalls/errors, without cpu, as with --no-cpu"
+tap_ok $? "no hypercalls/errors_percpu: errno_total from hypercalls/errors, without cpu, as with --no-cpu"
 absent "hypercalls/errors_percpu with no record" 'pvtrace_hypercall_errno_total' '' 'sed -i 1q hypercalls/errors_percpu'
 
 # 2c. The switches on the new families.
@@ -361,16 +361,16 @@ for s in $shells; do
 	! grep -q '[{,]cpu="' "$t/nocpu.$s.prom" && [ -n "$a" ] && [ "$a" = "$b" ] &&
 		grep -qx 'pvtrace_hypercall_errno_total{hypercall="event_channel_op",subcommand="send",errno="22"} 2' "$t/nocpu.$s.prom" &&
 		grep -qx 'pvtrace_slowest_info{event="hcall",name="sched_op",detail="block",site="xen_safe_halt+0x11/0x20",module="vmlinux"} 1' "$t/nocpu.$s.prom"
-	ok $? "--no-cpu ($s): no cpu label; driver calls, errno counts as the summed files"
+	tap_ok $? "--no-cpu ($s): no cpu label; driver calls, errno counts as the summed files"
 	run "$s" -d "$ext" -o - --no-drivers
 	_x='^(# (HELP|TYPE) )?(pvtrace_driver_|pvtrace_xenbus_)'
 	[ "$rc" = 0 ] && ! grep -Eq "$_x" "$t/stdout" &&
 		[ "$(grep -Ev "$_x" "$t/stdout")" = "$(grep -Ev "$_x" "$want/6.1-pv-ext.default.prom")" ]
-	ok $? "--no-drivers ($s): no driver or xenbus series, the rest unchanged"
+	tap_ok $? "--no-drivers ($s): no driver or xenbus series, the rest unchanged"
 	run "$s" -d "$ext" -o - --no-histograms
 	[ "$rc" = 0 ] && ! grep -q '_bucket{' "$t/stdout" && grep -q '^pvtrace_driver_function_calls_total{' "$t/stdout" &&
 		grep -q '^pvtrace_xenbus_kernel_requests_total{' "$t/stdout"
-	ok $? "--no-histograms ($s): no driver or xenbus histograms, their counters kept"
+	tap_ok $? "--no-histograms ($s): no driver or xenbus histograms, their counters kept"
 done
 
 # 3. Not loaded, not mounted: pvtrace_up 0, exit 1.
@@ -380,12 +380,12 @@ for s in $shells; do
 	cp "$want/6.1-pv.default.prom" "$t/out/pvtrace.prom"
 	run "$s" -d "$t/dbg/pvtrace" -o "$t/out/pvtrace.prom"
 	[ "$rc" = 1 ] && is_up0 "$t/out/pvtrace.prom" && grep -q 'not loaded' "$t/stderr" && clean_dir "$t/out"
-	ok $? "pvtrace not loaded ($s): exit 1, stale file replaced by pvtrace_up 0"
+	tap_ok $? "pvtrace not loaded ($s): exit 1, stale file replaced by pvtrace_up 0"
 	rmdir "$t/dbg/other"
 	cp "$want/6.1-pv.default.prom" "$t/out/pvtrace.prom"
 	run "$s" -d "$t/dbg/pvtrace" -o "$t/out/pvtrace.prom"
 	[ "$rc" = 1 ] && is_up0 "$t/out/pvtrace.prom" && grep -q 'not mounted' "$t/stderr"
-	ok $? "debugfs not mounted ($s): exit 1, pvtrace_up 0"
+	tap_ok $? "debugfs not mounted ($s): exit 1, pvtrace_up 0"
 done
 
 # 4. Usage errors: exit 2, a message, the output left alone.
@@ -400,8 +400,8 @@ usage_case() { # DESCRIPTION REGEX ARGS...
 		[ "$rc" = 2 ] && grep -Eq "$_re" "$t/stderr" &&
 			cmp -s "$want/6.1-pv.default.prom" "$t/out/pvtrace.prom"
 		r=$?
-		[ $r -ne 0 ] && { echo "rc=$rc"; cat "$t/stderr"; } | diag
-		ok $r "usage error, $_d ($s): exit 2, output untouched"
+		[ $r -ne 0 ] && { echo "rc=$rc"; cat "$t/stderr"; } | tap_diag -
+		tap_ok $r "usage error, $_d ($s): exit 2, output untouched"
 	done
 }
 usage_case "unknown option" "unknown option '--bogus'" -d "$good" -o "$t/out/pvtrace.prom" --bogus
@@ -434,7 +434,7 @@ for s in $shells; do
 	series=$(grep -vc '^#' "$t/out/v64.prom")
 	cpus=$(grep '^pvtrace_steal_seconds_total{' "$t/out/v64.prom" | grep -c .)
 	[ "$rc" = 0 ] && [ "$cpus" = 64 ] && [ "$series" -le 10000 ]
-	ok $? "64 vCPUs, 256 channels, default options ($s): $series series, within the default bound of 10000"
+	tap_ok $? "64 vCPUs, 256 channels, default options ($s): $series series, within the default bound of 10000"
 done
 
 # 6. The series bound, atomic replacement, --help.
@@ -443,7 +443,7 @@ for s in $shells; do
 	mkdir -p "$t/out"
 	run "$s" -d "$good" -o "$t/out/pvtrace.prom" --max-series 100
 	[ "$rc" = 3 ] && is_up0 "$t/out/pvtrace.prom" && grep -q 'exceed --max-series 100' "$t/stderr"
-	ok $? "--max-series 100 on $(grep -vc '^#' "$want/6.1-pv.default.prom") series ($s): exit 3, pvtrace_up 0"
+	tap_ok $? "--max-series 100 on $(grep -vc '^#' "$want/6.1-pv.default.prom") series ($s): exit 3, pvtrace_up 0"
 
 	cp "$want/6.1-pvh.default.prom" "$t/out/pvtrace.prom"
 	ln "$t/out/pvtrace.prom" "$t/old"
@@ -451,7 +451,7 @@ for s in $shells; do
 	# A rename leaves the old inode (still open by a reader) whole.
 	[ "$rc" = 0 ] && cmp -s "$t/old" "$want/6.1-pvh.default.prom" &&
 		cmp -s "$t/out/pvtrace.prom" "$want/6.1-pv.default.prom" && clean_dir "$t/out"
-	ok $? "the output is replaced by rename, not rewritten in place ($s)"
+	tap_ok $? "the output is replaced by rename, not rewritten in place ($s)"
 	rm -f "$t/old"
 
 	# A device or a FIFO (-o /dev/null) is written in place, not renamed over:
@@ -465,7 +465,7 @@ for s in $shells; do
 
 	run "$s" --help
 	[ "$rc" = 0 ] && grep -q -- '--no-cpu' "$t/stderr"
-	ok $? "--help ($s)"
+	tap_ok $? "--help ($s)"
 done
 
 tap_end

@@ -68,21 +68,21 @@ check() {
 if command -v python3 >/dev/null 2>&1; then
 	python3 -m json.tool "$dash" >/dev/null 2>"$t/err"
 	r=$?
-	[ $r -ne 0 ] && diag <"$t/err"
-	ok $r "$(basename "$dash") is JSON (python3 -m json.tool)"
+	[ $r -ne 0 ] && tap_diag - <"$t/err"
+	tap_ok $r "$(basename "$dash") is JSON (python3 -m json.tool)"
 elif command -v jq >/dev/null 2>&1; then
 	jq . "$dash" >/dev/null 2>"$t/err"
-	ok $? "$(basename "$dash") is JSON (jq)"
+	tap_ok $? "$(basename "$dash") is JSON (jq)"
 else
-	skip "$(basename "$dash") is JSON" "neither python3 nor jq"
+	tap_skip "$(basename "$dash") is JSON" "neither python3 nor jq"
 fi
 
 nexpr=$(exprs "$dash" | grep -c .)
 bad=$(check "$dash")
 [ "$nexpr" -ge 15 ] && [ -s "$t/series" ] && [ -z "$bad" ]
 r=$?
-[ $r -ne 0 ] && echo "$bad" | head -n 10 | diag
-ok $r "all $nexpr PromQL expressions name only series the exporter writes ($(grep -c . "$t/used") used)"
+[ $r -ne 0 ] && echo "$bad" | head -n 10 | tap_diag -
+tap_ok $r "all $nexpr PromQL expressions name only series the exporter writes ($(grep -c . "$t/used") used)"
 
 # Each family used is documented (Documentation/exporter.rst lists families).
 missing=
@@ -91,7 +91,7 @@ while read -r s; do
 	grep -q "\`\`$f\`\`" "$top/Documentation/exporter.rst" || missing="$missing $f"
 done <"$t/used"
 [ -z "$missing" ]
-ok $? "every family the dashboard uses is in Documentation/exporter.rst (missing:${missing:- none})"
+tap_ok $? "every family the dashboard uses is in Documentation/exporter.rst (missing:${missing:- none})"
 
 # What it is for: hypercall rates, latency heat maps from the histograms,
 # steal per vCPU, upcall rates by channel.
@@ -108,18 +108,18 @@ panel_has timeseries 'rate\(pvtrace_hypercall_calls_total' &&
 	panel_has heatmap 'pvtrace_steal_per_interval_seconds_bucket' &&
 	panel_has timeseries 'by \(cpu\) \(rate\(pvtrace_steal_seconds_total' &&
 	panel_has timeseries 'by \(name\) \(rate\(pvtrace_channel_handler_calls_total'
-ok $? "panels: hypercall rates, latency heat maps, steal per vCPU, upcall rates by channel"
+tap_ok $? "panels: hypercall rates, latency heat maps, steal per vCPU, upcall rates by channel"
 
 # The checker fails where it must.
 sed 's/pvtrace_hypercall_calls_total/pvtrace_hypercall_callz_total/' "$dash" >"$t/bad1.json"
 [ -n "$(check "$t/bad1.json")" ]
-ok $? "the check fails on a metric the exporter does not write (pvtrace_hypercall_callz_total)"
+tap_ok $? "the check fails on a metric the exporter does not write (pvtrace_hypercall_callz_total)"
 sed 's/pvtrace_upcalls_total/node_cpu_seconds_total/' "$dash" >"$t/bad2.json"
 [ -n "$(check "$t/bad2.json")" ]
-ok $? "the check fails on a metric not of pvtrace (node_cpu_seconds_total)"
+tap_ok $? "the check fails on a metric not of pvtrace (node_cpu_seconds_total)"
 sed 's/pvtrace_multicall_batch_entries_bucket/pvtrace_multicall_batch_entries_sum/' "$dash" >"$t/bad3.json"
 printf '        "expr": "rate(pvtrace_multicall_batch_entries_sum[5m])",\n' >>"$t/bad3.json"
 [ -n "$(check "$t/bad3.json")" ]
-ok $? "the check fails on a _sum the exporter does not write (multicall batches have none)"
+tap_ok $? "the check fails on a _sum the exporter does not write (multicall batches have none)"
 
 tap_end

@@ -1,14 +1,19 @@
 # SPDX-License-Identifier: GPL-2.0
-# TAP helpers for the in-guest tests (busybox sh). Source, then:
+# Helpers for the in-guest tests and benchmarks (busybox sh). Source, then:
 #   tap_plan N; tap_ok COND DESC...; tap_skip DESC REASON; tap_done
+# (the TAP vocabulary: tap.sh beside this file).
 # Environment from /init: PVTRACE_KO, PVTRACE_EXPECT_TYPE,
 # PVTRACE_EXPECT_INITIAL.
+# shellcheck shell=sh
+# Variables here are used by the scripts that source this file.
+# shellcheck disable=SC2034
+
+# shellcheck source=tap.sh
+. "$(dirname "$0")/../tap.sh"
 
 PVTRACE_KO=${PVTRACE_KO:-/pvtrace.ko}
 PVT_DIR=/sys/kernel/debug/pvtrace
 PVT_CHECK=${PVT_CHECK:-$(dirname "$0")/../bin/pvtrace-check}
-_tap_n=0
-_tap_failed=0
 
 # pvt_insmod [PARAM=VALUE...]: load pvtrace with the row's parameters
 # (pvtrace.insmod= on the kernel command line) and these.
@@ -64,6 +69,7 @@ busy_loops() {
 stop_loops() {
 	# shellcheck disable=SC2086 # a list of pids
 	[ -n "$busy_pids" ] && kill $busy_pids
+	# shellcheck disable=SC2086 # a list of pids
 	wait $busy_pids 2>/dev/null
 	busy_pids=
 }
@@ -86,45 +92,6 @@ cycles() {
 	cycle_secs=$(($(date +%s) - _t0))
 }
 
-tap_plan() {
-	echo "TAP version 13"
-	echo "1..$1"
-}
-
-# Whole script skipped, e.g. on the bare-metal refusal boot.
-tap_skip_all() {
-	echo "TAP version 13"
-	echo "1..0 # SKIP $*"
-	exit 0
-}
-
-# tap_ok STATUS DESC: STATUS is an exit status (0 = pass).
-tap_ok() {
-	_st=$1
-	shift
-	_tap_n=$((_tap_n + 1))
-	if [ "$_st" -eq 0 ]; then
-		echo "ok $_tap_n - $*"
-	else
-		echo "not ok $_tap_n - $*"
-		_tap_failed=$((_tap_failed + 1))
-	fi
-}
-
-tap_skip() {
-	_tap_n=$((_tap_n + 1))
-	echo "ok $_tap_n - $1 # SKIP $2"
-}
-
-tap_diag() {
-	echo "# $*"
-}
-
-tap_done() {
-	[ "$_tap_failed" -eq 0 ]
-	exit $?
-}
-
 # summary_get KEY: the value of KEY in the summary file.
 summary_get() {
 	"$PVT_CHECK" get "$PVT_DIR/summary" "$1"
@@ -136,4 +103,16 @@ is_loaded() {
 
 expect_refusal() {
 	[ "$PVTRACE_EXPECT_TYPE" = none ]
+}
+
+# median lower|mean: the middle of the numbers on standard input, one a
+# line (the benchmarks' rounds); of an even count the lower middle one, or
+# the two middle ones' mean in whole units.
+median() {
+	sort -n | awk -v how="$1" '{ v[NR] = $1 } END {
+		if (NR % 2 || how != "mean")
+			print v[int((NR + 1) / 2)]
+		else
+			print int((v[NR / 2] + v[NR / 2 + 1]) / 2)
+	}'
 }

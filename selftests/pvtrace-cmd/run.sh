@@ -57,24 +57,24 @@ is_up0() {
 if make -s -C "$top" pvtrace >"$t/make.log" 2>&1; then
 	! readelf -d "$top/pvtrace" 2>/dev/null | grep -q NEEDED &&
 		"$top/pvtrace" --version | grep -q '^pvtrace [0-9]'
-	ok $? "make pvtrace: a static binary (no NEEDED library), that runs"
+	tap_ok $? "make pvtrace: a static binary (no NEEDED library), that runs"
 else
 	sed 's/^/# /' "$t/make.log"
-	ok 1 "make pvtrace: a static binary"
+	tap_ok 1 "make pvtrace: a static binary"
 fi
 
 # 2. export = pvtrace-exporter, series for series.
 same() { # DESCRIPTION: compare $t/pvt.prom with $t/exp.prom
 	if cmp -s "$t/pvt.prom" "$t/exp.prom"; then
-		ok 0 "$1: the same file, byte for byte"
+		tap_ok 0 "$1: the same file, byte for byte"
 		return
 	fi
 	norm "$t/pvt.prom" >"$t/a"
 	norm "$t/exp.prom" >"$t/b"
 	cmp -s "$t/a" "$t/b"
 	r=$?
-	[ $r -ne 0 ] && diff "$t/b" "$t/a" | head -n 6 | diag
-	ok $r "$1: the same series (normalised: ordering, number format)"
+	[ $r -ne 0 ] && diff "$t/b" "$t/a" | head -n 6 | tap_diag -
+	tap_ok $r "$1: the same series (normalised: ordering, number format)"
 }
 # Every option set on the lab's trees; two on the snapshots made from them.
 # One set a line ("-": none).
@@ -105,8 +105,8 @@ for f in "$fix"/*/ "$fix2"/*/; do
 		# shellcheck disable=SC2086
 		exporter -d "$f" -o "$t/exp.prom" $o
 		if [ "$rc" != 0 ] || [ "$erc" != 0 ] || [ -s "$t/stderr" ]; then
-			{ echo "rc=$rc erc=$erc"; cat "$t/stderr" "$t/estderr"; } | diag
-			ok 1 "export $name ${o:-(default)}: exit 0, nothing on stderr"
+			{ echo "rc=$rc erc=$erc"; cat "$t/stderr" "$t/estderr"; } | tap_diag -
+			tap_ok 1 "export $name ${o:-(default)}: exit 0, nothing on stderr"
 			continue
 		fi
 		same "export $name ${o:-(default)}"
@@ -130,12 +130,12 @@ awk 'NR == 1 { print; next } { n++; l[n] = $0 }
 pvt export -d "$t/v64" -o "$t/pvt.prom"
 exporter -d "$t/v64" -o "$t/exp.prom"
 [ "$rc" = 0 ] && [ "$erc" = 0 ] && [ "$(grep -c '^pvtrace_steal_seconds_total{' "$t/pvt.prom")" = 64 ]
-ok $? "export, 64 vCPUs and 256 channels: exit 0, 64 steal series"
+tap_ok $? "export, 64 vCPUs and 256 channels: exit 0, 64 steal series"
 same "export, 64 vCPUs and 256 channels"
 pvt export -d "$t/v64" -o - --max-series 8000
 exporter -d "$t/v64" -o - --max-series 8000
 [ "$rc" = 3 ] && [ "$erc" = 3 ] && is_up0 "$t/stdout" && grep -q 'exceed --max-series 8000' "$t/stderr"
-ok $? "export, --max-series below the series count: exit 3 as the exporter, pvtrace_up 0"
+tap_ok $? "export, --max-series below the series count: exit 3 as the exporter, pvtrace_up 0"
 
 # Broken input: both fail with 3, naming the file, and leave only
 # pvtrace_up 0 where a good file was. broken NAME FIXTURE FILE SED|-empty|-nonl
@@ -156,8 +156,8 @@ broken() {
 	[ "$rc" = 3 ] && [ "$erc" = 3 ] && is_up0 "$t/out/pvt.prom" && is_up0 "$t/out/exp.prom" &&
 		grep -q "$3" "$t/stderr" && [ -z "$(find "$t/out" -name '.*.tmp')" ]
 	r=$?
-	[ $r -ne 0 ] && { echo "rc=$rc erc=$erc"; cat "$t/stderr"; } | diag
-	ok $r "export, $1: exit 3 as the exporter, the error names $3, only pvtrace_up 0 left"
+	[ $r -ne 0 ] && { echo "rc=$rc erc=$erc"; cat "$t/stderr"; } | tap_diag -
+	tap_ok $r "export, $1: exit 3 as the exporter, the error names $3, only pvtrace_up 0 left"
 }
 broken "empty file" 6.1-pv hypercalls/totals -empty
 broken "last line without newline" 6.1-pv upcalls/percpu -nonl
@@ -191,7 +191,7 @@ absent() { # DESCRIPTION COMMAND
 	pvt export -d "$t/in" -o "$t/pvt.prom"
 	exporter -d "$t/in" -o "$t/exp.prom"
 	if [ "$rc" != 0 ] || [ "$erc" != 0 ]; then
-		ok 1 "export, $1: exit 0 (rc=$rc, exporter $erc)"
+		tap_ok 1 "export, $1: exit 0 (rc=$rc, exporter $erc)"
 		return
 	fi
 	same "export, $1"
@@ -213,17 +213,17 @@ mkdir -p "$t/dbg/other" "$t/out"
 pvt export -d "$t/dbg/pvtrace" -o "$t/out/pvt.prom"
 exporter -d "$t/dbg/pvtrace" -o "$t/out/exp.prom"
 [ "$rc" = 1 ] && [ "$erc" = 1 ] && is_up0 "$t/out/pvt.prom" && grep -q 'not loaded' "$t/stderr"
-ok $? "export, pvtrace not loaded: exit 1 as the exporter, pvtrace_up 0"
+tap_ok $? "export, pvtrace not loaded: exit 1 as the exporter, pvtrace_up 0"
 rmdir "$t/dbg/other"
 pvt export -d "$t/dbg/pvtrace" -o "$t/out/pvt.prom"
 [ "$rc" = 5 ] && is_up0 "$t/out/pvt.prom" && grep -q 'not mounted' "$t/stderr"
-ok $? "export, debugfs not mounted: exit 5, pvtrace_up 0"
+tap_ok $? "export, debugfs not mounted: exit 5, pvtrace_up 0"
 rm -rf "$t/v"
 cp -R "$fix/6.1-pv" "$t/v"
 printf '# name version\npvtrace 0.2.0\n' >"$t/v/version"
 pvt export -d "$t/v" -o "$t/out/pvt.prom"
 [ "$rc" = 7 ] && is_up0 "$t/out/pvt.prom" && grep -q 'newer' "$t/stderr"
-ok $? "export, a newer module (0.2.0): exit 7, pvtrace_up 0"
+tap_ok $? "export, a newer module (0.2.0): exit 7, pvtrace_up 0"
 
 # Usage errors: exit 2 as the exporter, the output untouched.
 usage_case() { # DESCRIPTION ARGS...
@@ -235,7 +235,7 @@ usage_case() { # DESCRIPTION ARGS...
 	pvt export "$@"
 	exporter "$@"
 	[ "$rc" = 2 ] && [ "$erc" = 2 ] && [ "$(cat "$t/out/pvt.prom")" = keep ] && [ -s "$t/stderr" ]
-	ok $? "export, usage error, $_d: exit 2 as the exporter, output untouched"
+	tap_ok $? "export, usage error, $_d: exit 2 as the exporter, output untouched"
 }
 usage_case "unknown option" -d "$fix/6.1-pv" -o "$t/out/pvt.prom" --bogus
 usage_case "-o without a value" -d "$fix/6.1-pv" -o
@@ -253,7 +253,7 @@ pvt export -d "$fix/6.1-pv" -o "$t/out/pvt.prom"
 	cmp -s "$t/out/pvt.prom" "$top/selftests/exporter/expected/6.1-pv.default.prom" &&
 	[ -z "$(find "$t/out" -name '.*.tmp')" ] &&
 	[ "$(stat -c %a "$t/out/pvt.prom")" = 644 ]
-ok $? "export: the output replaced by rename, mode 0644, no temporary file left"
+tap_ok $? "export: the output replaced by rename, mode 0644, no temporary file left"
 
 # A device or a pipe is written in place, not replaced.
 mkfifo "$t/fifo"
@@ -261,7 +261,7 @@ cat "$t/fifo" >"$t/fromfifo" &
 pvt export -d "$fix/6.1-pv" -o "$t/fifo"
 wait
 [ "$rc" = 0 ] && [ -p "$t/fifo" ] && cmp -s "$t/fromfifo" "$top/selftests/exporter/expected/6.1-pv.default.prom"
-ok $? "export -o FIFO: written through the pipe, which stays a pipe (/dev/null is never replaced)"
+tap_ok $? "export -o FIFO: written through the pipe, which stays a pipe (/dev/null is never replaced)"
 
 # 3. stat: the command turns the tree from one snapshot into the next.
 # swap FROM TO: a tree at $t/tree holding FROM; CMD copies TO over it.
@@ -274,14 +274,14 @@ swap "$fix/6.1-pv" "$fix2/6.1-pv-b"
 pvt stat -d "$t/tree" -- sh -c "$swapcmd; exit 3"
 [ "$rc" = 3 ] && [ ! -s "$t/stdout" ] && grep -q "guest-wide counts over the command's interval" "$t/stderr" &&
 	grep -q "exited 3" "$t/stderr"
-ok $? "stat -- CMD: CMD's exit status (3), the report on stderr, honest about its scope"
+tap_ok $? "stat -- CMD: CMD's exit status (3), the report on stderr, honest about its scope"
 grep -Eq '^ +700 +70\.000 ms +[0-9.]+% +xen_version$' "$t/stderr" &&
 	grep -Eq '^ +200 +1\.500 s +idle +sched_op$' "$t/stderr" &&
 	grep -Eq '300\.000 ms +steal: runnable' "$t/stderr" &&
 	grep -Eq '480\.000 ms +total$' "$t/stderr"
 r=$?
-[ $r -ne 0 ] && diag <"$t/stderr"
-ok $r "stat: xen_version 700 calls 70 ms, sched_op idle, steal 300 ms, total 480 ms"
+[ $r -ne 0 ] && tap_diag - <"$t/stderr"
+tap_ok $r "stat: xen_version 700 calls 70 ms, sched_op idle, steal 300 ms, total 480 ms"
 
 swap "$fix/6.1-pv" "$fix2/6.1-pv-b"
 pvt stat -A --json -o "$t/stat.json" -d "$t/tree" -- sh -c "$swapcmd"
@@ -308,30 +308,30 @@ assert len(d["percpu"]) == 2 and d["exit_status"] == 0
 assert d["vcpu_ns"] == 2 * d["wall_ns"]
 EOF
 	r=$?
-	[ $r -ne 0 ] && diag <"$t/py.err"
-	ok $r "stat --json -A: python3 -m json.tool parses it; shares add up, largest first, sub-commands and channels add up"
+	[ $r -ne 0 ] && tap_diag - <"$t/py.err"
+	tap_ok $r "stat --json -A: python3 -m json.tool parses it; shares add up, largest first, sub-commands and channels add up"
 elif [ "$rc" = 0 ]; then
-	skip "stat --json: parsed by python3" "no python3"
+	tap_skip "stat --json: parsed by python3" "no python3"
 else
-	ok 1 "stat --json -A: exit 0 (rc=$rc)"
+	tap_ok 1 "stat --json -A: exit 0 (rc=$rc)"
 fi
 
 swap "$fix/6.1-pv" "$fix2/6.1-pv-untimed"
 pvt stat -d "$t/tree" -o - -- sh -c "$swapcmd"
 [ "$rc" = 0 ] && grep -q '2300 hypercalls were not timed' "$t/stdout" && grep -q 'hcall_timing is off' "$t/stdout" &&
 	grep -Eq '^ +700 +- +- +xen_version$' "$t/stdout"
-ok $? "stat, hcall_timing off: calls, \"-\" for time, and why; -o - writes to stdout"
+tap_ok $? "stat, hcall_timing off: calls, \"-\" for time, and why; -o - writes to stdout"
 
 swap "$fix/generic-steal" "$fix2/generic-steal-b"
 pvt stat -d "$t/tree" -- sh -c "$swapcmd"
 [ "$rc" = 0 ] && grep -Eq '300\.000 ms +steal \(the kernel' "$t/stderr" && grep -q 'Hypercalls: not measured' "$t/stderr"
-ok $? "stat, generic steal (KVM mode): the kernel's steal counter, hooks off said so"
+tap_ok $? "stat, generic steal (KVM mode): the kernel's steal counter, hooks off said so"
 
 start=$(date +%s%N)
 pvt stat -a -t 0.3 -d "$fix/6.1-pv"
 end=$(date +%s%N)
 [ "$rc" = 0 ] && grep -q 'the whole guest (-a)' "$t/stderr" && [ $((end - start)) -ge 300000000 ]
-ok $? "stat -a -t 0.3: the whole guest for 0.3 s, no command"
+tap_ok $? "stat -a -t 0.3: the whole guest for 0.3 s, no command"
 "$PVTRACE" stat -a -d "$fix/6.1-pv" >"$t/stdout" 2>"$t/stderr" &
 p=$!
 # A SIGINT before the program blocks it is lost (a background job ignores
@@ -346,37 +346,37 @@ kill -KILL $p 2>/dev/null
 wait $p
 rc=$?
 [ "$rc" = 0 ] && grep -q 'wall time' "$t/stderr"
-ok $? "stat -a: until SIGINT, then the report (rc=$rc)"
+tap_ok $? "stat -a: until SIGINT, then the report (rc=$rc)"
 pvt stat -d "$fix/6.1-pv"
 [ "$rc" = 2 ] && grep -q 'no command' "$t/stderr"
-ok $? "stat without a command nor -a: usage error, exit 2"
+tap_ok $? "stat without a command nor -a: usage error, exit 2"
 pvt stat -d "$fix/6.1-pv" -- /nonexistent/command
 [ "$rc" = 127 ] && grep -q 'cannot run' "$t/stderr"
-ok $? "stat -- a command that does not exist: exit 127, as a shell"
+tap_ok $? "stat -- a command that does not exist: exit 127, as a shell"
 pvt stat -d "$t/dbg/pvtrace" -- true
 [ "$rc" = 5 ] && grep -q 'not mounted' "$t/stderr"
-ok $? "stat, debugfs not mounted: exit 5 before running the command"
+tap_ok $? "stat, debugfs not mounted: exit 5 before running the command"
 
 # 4. status, record, report, top's errors, dispatch.
 pvt status -d "$fix/6.1-pv-ext" -P "$t/noparams"
 [ "$rc" = 0 ] && grep -q '^pvtrace  *loaded, version 0.1.0' "$t/stdout" &&
 	grep -q '^hypercalls  *on: counted and timed' "$t/stdout" &&
 	grep -q '^recorder  *stopped: 6821 records, 1377 lost' "$t/stdout"
-ok $? "status: loaded, version, hooks, recorder"
+tap_ok $? "status: loaded, version, hooks, recorder"
 pvt status -d "$fix/generic-steal" -P "$t/noparams"
 [ "$rc" = 0 ] && grep -q '^hypercalls  *off: not a Xen guest' "$t/stdout" &&
 	grep -q '^steal  *on: generic' "$t/stdout"
-ok $? "status, steal-only (KVM): hypercalls off and why"
+tap_ok $? "status, steal-only (KVM): hypercalls off and why"
 mkdir -p "$t/params"
 echo 0 >"$t/params/hypercalls"
 rm -rf "$t/v" && cp -R "$fix/6.1-pv" "$t/v"
 sed -i 's/^hooks .*/hooks upcalls,steal/' "$t/v/summary"
 pvt status -d "$t/v" -P "$t/params" --json
 [ "$rc" = 0 ] && grep -q '"hypercalls":"off: module parameter hypercalls=0"' "$t/stdout"
-ok $? "status --json: a hook off by its module parameter says which"
+tap_ok $? "status --json: a hook off by its module parameter says which"
 pvt status -d "$t/dbg/pvtrace"
 [ "$rc" = 5 ] && grep -q 'not available' "$t/stdout"
-ok $? "status, debugfs not mounted: exit 5, says so"
+tap_ok $? "status, debugfs not mounted: exit 5, says so"
 
 rm -rf "$t/rec" && cp -R "$fix/6.1-pv-ext" "$t/rec"
 cp "$top/selftests/report/fixtures/basic.trace" "$t/rec/recorder/trace"
@@ -385,10 +385,10 @@ pvt record -d "$t/rec" -P "$t/params" -F hcall -b 64 -o "$t/out.trace" -- sh -c 
 [ "$rc" = 4 ] && [ "$(cat "$t/during")" = on ] && [ "$(cat "$t/params/record")" = off ] &&
 	[ "$(cat "$t/params/record_filter")" = hcall ] && [ "$(cat "$t/params/record_buffer_kb")" = 64 ] &&
 	cmp -s "$t/out.trace" "$t/rec/recorder/trace" && cmp -s "$t/out.trace.status" "$t/rec/recorder/status"
-ok $? "record -- CMD: filter and buffer set, on during CMD, off after, trace and status copied, CMD's status"
+tap_ok $? "record -- CMD: filter and buffer set, on during CMD, off after, trace and status copied, CMD's status"
 pvt record -d "$t/rec" -P "$t/params" -t 0.2 -o -
 [ "$rc" = 0 ] && cmp -s "$t/stdout" "$t/rec/recorder/trace"
-ok $? "record -t 0.2 -o -: the trace on stdout"
+tap_ok $? "record -t 0.2 -o -: the trace on stdout"
 
 sh "$top/scripts/pvtrace-report" -s "$top/selftests/report/fixtures/basic.status" \
 	"$top/selftests/report/fixtures/basic.trace" >"$t/want.txt" 2>&1
@@ -396,20 +396,20 @@ PATH=$top/scripts:$PATH "$PVTRACE" report -s "$top/selftests/report/fixtures/bas
 	"$top/selftests/report/fixtures/basic.trace" >"$t/got.txt" 2>&1
 rc=$?
 [ "$rc" = 0 ] && [ -s "$t/got.txt" ] && cmp -s "$t/got.txt" "$t/want.txt"
-ok $? "report: runs pvtrace-report, same report"
+tap_ok $? "report: runs pvtrace-report, same report"
 
 pvt top -d "$t/dbg/pvtrace" -n 1
 [ "$rc" = 5 ]
-ok $? "top, debugfs not mounted: exit 5"
+tap_ok $? "top, debugfs not mounted: exit 5"
 pvt top -d "$fix/6.1-pv" -s bogus
 [ "$rc" = 2 ]
-ok $? "top -s bogus: exit 2"
+tap_ok $? "top -s bogus: exit 2"
 pvt frobnicate
 [ "$rc" = 2 ] && grep -q "unknown command 'frobnicate'" "$t/stderr"
-ok $? "an unknown command: exit 2"
+tap_ok $? "an unknown command: exit 2"
 pvt --help
 [ "$rc" = 0 ] && grep -q '^  stat ' "$t/stdout" && grep -q '7 a newer debugfs format' "$t/stdout"
-ok $? "--help: the commands and the exit codes"
+tap_ok $? "--help: the commands and the exit codes"
 
 # The manual: renders without a warning, documents every command and
 # every exit code the program defines.
@@ -418,10 +418,10 @@ if command -v man >/dev/null 2>&1; then
 	MANWIDTH=80 man --warnings -l "$man1" >"$t/man.txt" 2>"$t/man.err"
 	[ ! -s "$t/man.err" ] && grep -q '^EXIT STATUS' "$t/man.txt"
 	r=$?
-	[ $r -ne 0 ] && diag <"$t/man.err"
-	ok $r "man -l Documentation/pvtrace.1: renders, no warning"
+	[ $r -ne 0 ] && tap_diag - <"$t/man.err"
+	tap_ok $r "man -l Documentation/pvtrace.1: renders, no warning"
 else
-	skip "man -l Documentation/pvtrace.1" "no man"
+	tap_skip "man -l Documentation/pvtrace.1" "no man"
 fi
 bad=
 for c in stat top export status record report; do
@@ -432,6 +432,6 @@ for code in $(sed -n 's/.*PVT_EXIT_[A-Z_]* = \([0-9]*\),.*/\1/p' "$top/scripts/p
 	grep -A1 '^\.TP$' "$man1" | grep -qx "\.B $code" || bad="$bad exit$code"
 done
 [ -z "$bad" ]
-ok $? "the manual has a section per command and every exit code of pvtrace.h (missing:${bad:- none})"
+tap_ok $? "the manual has a section per command and every exit code of pvtrace.h (missing:${bad:- none})"
 
 tap_end

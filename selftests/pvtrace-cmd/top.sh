@@ -31,12 +31,12 @@ rc=$?
 [ $rc = 0 ] && [ "$(grep -c '^pvtrace top - xen-pv' "$t/plain")" = 2 ] &&
 	! grep -q "$(printf '\033')" "$t/plain" && grep -q 'mmu_update$' "$t/plain" &&
 	grep -q 'averages since pvtrace loaded' "$t/plain" && grep -q '^rates over' "$t/plain"
-ok $? "top -n 2 into a pipe: two plain blocks (since load, then the interval), no escapes, exit 0"
+tap_ok $? "top -n 2 into a pipe: two plain blocks (since load, then the interval), no escapes, exit 0"
 
 if ! command -v "$TMUX_BIN" >/dev/null 2>&1; then
 	for d in "screen shows the rows" "t sorts by time" "n sorts by name" "c sorts by calls" \
 		"q quits, terminal restored" "-n 2 on a terminal stops by itself"; do
-		skip "top in tmux: $d" "no tmux (apt-get install tmux)"
+		tap_skip "top in tmux: $d" "no tmux (apt-get install tmux)"
 	done
 	tap_end
 	exit $?
@@ -75,46 +75,46 @@ wait_for 'HYPERCALL$' && screen | grep -Eq '^ +0 +[0-9.]+ +[0-9.]+%' && screen |
 	screen | grep -q ' mmu_update$' && screen | grep -q ' timer0$' && screen | grep -q 'CHANNEL (HANDLER)$' &&
 	[ "$(first_row HYPERCALL)" = mmu_update ]
 r=$?
-[ $r -ne 0 ] && screen | diag
-ok $r "top in tmux: vCPU, hypercall and channel rows; by calls, mmu_update first"
+[ $r -ne 0 ] && screen | tap_diag -
+tap_ok $r "top in tmux: vCPU, hypercall and channel rows; by calls, mmu_update first"
 
 "$TMUX_BIN" send-keys -t "$sess" t
 wait_for 'sorted by time' && [ "$(first_row HYPERCALL)" = "sched_op/block (idle)" ]
 r=$?
-[ $r -ne 0 ] && screen | diag
-ok $r "top in tmux: t sorts by time: sched_op/block (idle) first"
+[ $r -ne 0 ] && screen | tap_diag -
+tap_ok $r "top in tmux: t sorts by time: sched_op/block (idle) first"
 
 "$TMUX_BIN" send-keys -t "$sess" n
 wait_for 'sorted by name' && [ "$(first_row HYPERCALL)" = console_io/read ] &&
 	[ "$(first_row '(HANDLER)')" = "(upcall, outside handlers)" ]
 r=$?
-[ $r -ne 0 ] && screen | diag
-ok $r "top in tmux: n sorts by name: console_io/read first"
+[ $r -ne 0 ] && screen | tap_diag -
+tap_ok $r "top in tmux: n sorts by name: console_io/read first"
 
 "$TMUX_BIN" send-keys -t "$sess" c
 wait_for 'sorted by calls' && [ "$(first_row HYPERCALL)" = mmu_update ]
 r=$?
-[ $r -ne 0 ] && screen | diag
-ok $r "top in tmux: c sorts by calls again: mmu_update first"
+[ $r -ne 0 ] && screen | tap_diag -
+tap_ok $r "top in tmux: c sorts by calls again: mmu_update first"
 
 "$TMUX_BIN" send-keys -t "$sess" q
 wait_for 'EXITED:0' && wait_for 'ICANON' && ! screen | grep -q 'HYPERCALL$'
 r=$?
-[ $r -ne 0 ] && screen | diag
-ok $r "top in tmux: q quits with exit 0, the screen and the terminal mode restored"
+[ $r -ne 0 ] && screen | tap_diag -
+tap_ok $r "top in tmux: q quits with exit 0, the screen and the terminal mode restored"
 "$TMUX_BIN" kill-session -t "$sess" 2>/dev/null
 
 "$TMUX_BIN" new-session -d -s "$sess" -x 100 -y 30 \
 	"$PVTRACE top -d $fix -n 2 --delay 0.2; echo EXITED:\$?; sleep 60"
 wait_for 'EXITED:0'
 r=$?
-[ $r -ne 0 ] && screen | diag
-ok $r "top in tmux: -n 2 stops by itself after two screens, exit 0"
+[ $r -ne 0 ] && screen | tap_diag -
+tap_ok $r "top in tmux: -n 2 stops by itself after two screens, exit 0"
 "$TMUX_BIN" kill-session -t "$sess" 2>/dev/null
 
 [ -z "$(cat "$t"/asan* 2>/dev/null)" ]
 r=$?
-[ $r -ne 0 ] && head -n 20 "$t"/asan* | diag
-ok $r "top: no sanitizer report"
+[ $r -ne 0 ] && head -n 20 "$t"/asan* | tap_diag -
+tap_ok $r "top: no sanitizer report"
 
 tap_end

@@ -55,8 +55,8 @@ golden() {
 		fi
 		[ "$rc" = 0 ] && [ ! -s "$t/stderr" ] && clean_tmp && cmp -s "$t/stdout" "$want/$_g"
 		r=$?
-		[ $r -ne 0 ] && { echo "rc=$rc"; cat "$t/stderr"; diff "$want/$_g" "$t/stdout" | head -n 10; } | diag
-		ok $r "$_g ($s sh+awk): exit 0, report as expected/$_g"
+		[ $r -ne 0 ] && { echo "rc=$rc"; cat "$t/stderr"; diff "$want/$_g" "$t/stdout" | head -n 10; } | tap_diag -
+		tap_ok $r "$_g ($s sh+awk): exit 0, report as expected/$_g"
 	done
 }
 
@@ -149,13 +149,13 @@ compare() {
 		rows "$sec" "$f" "$_chk" >"$t/b"
 		cmp -s "$t/a" "$t/b" || {
 			bad="$bad $sec"
-			diff "$t/b" "$t/a" | head -n 6 | diag
+			diff "$t/b" "$t/a" | head -n 6 | tap_diag -
 		}
 	done
 	[ -z "$bad" ]
 	r=$?
-	[ $r -ne 0 ] && echo "differ:$bad" | diag
-	ok $r "$_name: counts, times, slices and bursts equal an independent computation"
+	[ $r -ne 0 ] && echo "differ:$bad" | tap_diag -
+	tap_ok $r "$_name: counts, times, slices and bursts equal an independent computation"
 }
 # basic: every time starts with 1700000000 (the interval's start is
 # 1700000000000000000): rel is the rest.
@@ -180,21 +180,21 @@ v() { awk -F '\t' -v k="$1" '{ l = $1; for (i = 2; i <= NF; i++) l = l " " $i } 
 	[ "$(v 'timeline 0 1 ')" = "timeline 0 1 50000000 100000000 0 1000 0 0" ] &&
 	[ "$(v 'timeline 0 13 ')" = "timeline 0 13 650000000 700000000 0 50000000 0 0" ] &&
 	[ "$(v 'timeline 0 15 ')" = "timeline 0 15 750000000 800000000 0 10000000 0 0" ]
-ok $? "basic: a call across a slice boundary is split; a 120 ms call covers 640-760 ms"
+tap_ok $? "basic: a call across a slice boundary is split; a 120 ms call covers 640-760 ms"
 [ "$(v 'burst ' | wc -l | tr -d ' ')" = 2 ] &&
 	[ "$(v 'burst 0 ')" = "burst 0 300000000 243000 25 55000 mmu_update - 20 xen_set_pte+0x20/0x90 vmlinux 20" ] &&
 	[ "$(v 'burst 1 ')" = "burst 1 800000000 601020 21 21210 event_channel_op send 21 xen_send_IPI_one+0x3a/0x60 vmlinux 21" ]
-ok $? "basic: two bursts by default (19 calls and calls exactly 50 us apart are none)"
+tap_ok $? "basic: two bursts by default (19 calls and calls exactly 50 us apart are none)"
 [ "$(v 'hypercall event_channel_op send ')" = "hypercall event_channel_op send 22 1 22710 1032 1500" ] &&
 	[ "$(v 'upcall 5 ')" = "upcall 5 xenbus 1 3 12000 12000 12000" ] &&
 	[ "$(v 'upcall - ')" = "upcall - - 1 0 300 300 300" ] &&
 	[ "$(v 'cpu 1 ')" = "cpu 1 62 40710 1 12000 9 2250000 900000000 250000" ]
-ok $? "basic: hypercall, upcall and vCPU totals as computed by hand"
+tap_ok $? "basic: hypercall, upcall and vCPU totals as computed by hand"
 run host --status "$S" --top 0 "$B"
 grep -q '^  1 cpu0      0.300000   243.0 us     25    55.0 us  mmu_update (20)$' "$t/stdout" &&
 	grep -q '^out_of_range  *1  *1  120.00 ms   6.00% 120.00 ms 120.00 ms$' "$t/stdout" &&
 	grep -q '^cpu0  *30  120.07 ms  12.01%' "$t/stdout"
-ok $? "basic text: burst, hypercall and vCPU rows"
+tap_ok $? "basic text: burst, hypercall and vCPU rows"
 
 # 3. A large trace: times near 9.2e18 (far above 2^53), 4 vCPUs, 6000
 # events, ties, bursts, long calls; no status (the interval from the trace).
@@ -242,7 +242,7 @@ for opts in "20 50 20" "64 10 5"; do
 		run "$s" --format tsv --top 0 --slices "$1" --gap-us "$2" --min-calls "$3" "$t/large.trace"
 		cp "$t/stdout" "$t/large.tsv"
 		[ "$rc" = 0 ] && [ "$(grep -c '^burst' "$t/large.tsv")" -gt 0 ]
-		ok $? "large, --slices $1 --gap-us $2 --min-calls $3 ($s): exit 0, bursts found"
+		tap_ok $? "large, --slices $1 --gap-us $2 --min-calls $3 ($s): exit 0, bursts found"
 		compare "large, --slices $1 --gap-us $2 --min-calls $3 ($s)" "$t/large.tsv" "$t/large.chk"
 	done
 done
@@ -254,8 +254,8 @@ for s in $shells; do
 		grep -q '^summary	start_ns	9200000000' "$t/large.tsv" &&
 		grep -q "interval .*first record at 92000000000" "$t/large.txt"
 	r=$?
-	[ $r -ne 0 ] && { echo "rc=$rc"; echo "$wide"; grep '[0-9]e+[0-9]' "$t/large.txt" | head -n 3; } | diag
-	ok $r "large ($s): text within 100 columns, no 1e+NN notation, start time exact"
+	[ $r -ne 0 ] && { echo "rc=$rc"; echo "$wide"; grep '[0-9]e+[0-9]' "$t/large.txt" | head -n 3; } | tap_diag -
+	tap_ok $r "large ($s): text within 100 columns, no 1e+NN notation, start time exact"
 done
 
 # 4. Standard input, the empty recording, the lost warning.
@@ -266,14 +266,14 @@ for s in $shells; do
 		sed 's|^trace .*|trace|; s|^status .*|status|' "$want/basic.txt" >"$t/b" &&
 		sed -i 's|^status .*|status|' "$t/a" && cmp -s "$t/a" "$t/b" &&
 		grep -q '^trace *standard input$' "$t/stdout"
-	ok $? "trace from standard input ($s)"
+	tap_ok $? "trace from standard input ($s)"
 	run "$s" "$fix/empty.trace"
 	[ "$rc" = 0 ] && grep -q '^no events recorded$' "$t/stdout" && [ ! -s "$t/stderr" ]
-	ok $? "header only, no status ($s): \"no events recorded\", exit 0"
+	tap_ok $? "header only, no status ($s): \"no events recorded\", exit 0"
 	run "$s" --status "$fix/lost.status" "$B"
 	[ "$rc" = 0 ] && grep -q 'WARNING: 4711 events were LOST' "$t/stdout" &&
 		grep -q 'incomplete 2' "$t/stdout"
-	ok $? "lost > 0 ($s): a loud warning"
+	tap_ok $? "lost > 0 ($s): a loud warning"
 done
 
 # 5. Bad input: exit 2, a message naming the file and line, no report.
@@ -293,8 +293,8 @@ bad() {
 		[ "$rc" = 2 ] && [ ! -s "$t/stdout" ] && grep -q "in\.$_w" "$t/stderr" &&
 			grep -Eq "$_re" "$t/stderr" && [ "$(grep -c . "$t/stderr")" = 1 ] && clean_tmp
 		r=$?
-		[ $r -ne 0 ] && { echo "rc=$rc"; cat "$t/stderr"; head -n 2 "$t/stdout"; } | diag
-		ok $r "bad input, $_d ($s): exit 2, one error naming in.$_w"
+		[ $r -ne 0 ] && { echo "rc=$rc"; cat "$t/stderr"; head -n 2 "$t/stdout"; } | tap_diag -
+		tap_ok $r "bad input, $_d ($s): exit 2, one error naming in.$_w"
 	done
 }
 # shellcheck disable=SC2016 # sed scripts
@@ -332,8 +332,8 @@ usage_case() { # DESCRIPTION REGEX ARGS...
 		run "$s" "$@"
 		[ "$rc" = 2 ] && [ ! -s "$t/stdout" ] && grep -Eq -- "$_re" "$t/stderr"
 		r=$?
-		[ $r -ne 0 ] && { echo "rc=$rc"; cat "$t/stderr"; } | diag
-		ok $r "usage error, $_d ($s): exit 2"
+		[ $r -ne 0 ] && { echo "rc=$rc"; cat "$t/stderr"; } | tap_diag -
+		tap_ok $r "usage error, $_d ($s): exit 2"
 	done
 }
 usage_case "unknown option" "unknown option '--bogus'" --bogus "$B"
@@ -349,7 +349,7 @@ usage_case "both inputs on stdin" "cannot both be standard input" --status - -
 for s in $shells; do
 	run "$s" --help
 	[ "$rc" = 0 ] && grep -q -- '--gap-us' "$t/stdout" && grep -q -- '--min-calls' "$t/stdout"
-	ok $? "--help ($s)"
+	tap_ok $? "--help ($s)"
 done
 
 tap_end

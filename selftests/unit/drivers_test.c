@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of include/pvtrace/drivers.h: the default set, the probes=
+ * Unit tests of module/drivers_parse.c: the default set, the probes=
  * syntax (add, replace, duplicates, every refusal and the item it names)
  * and the xenstore message type names.
  */

@@ -9,6 +9,7 @@
 #include "kselftest.h"
 #include <linux/seq_file.h>
 #include <pvtrace/pvtrace.h>
+#include "views.h"
 #include "pvt_parse.h"
 
 static struct seq_file m;

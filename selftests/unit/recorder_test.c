@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of include/pvtrace/recorder.h and recparse.h: the writers
+ * Unit tests of include/pvtrace/recorder.h and module/recparse.c: the writers
  * (reserve, commit, loss), the slowest-calls tables against a brute-force
  * top-N, and the parsing of the record and record_filter parameters.
  */
@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "kselftest.h"
+#include <pvtrace/hcall.h>
 #include <pvtrace/recparse.h>
 
 struct pvtrace_rec_cpu pvtrace_rec_cpu;

@@ -14,7 +14,8 @@
 #              without pvtrace (counts only, no latency)
 # Prints "bench drivers KEY VALUE" lines: each round, then the medians and
 # the added time per request.
-PVTRACE_KO=${PVTRACE_KO:-/pvtrace.ko}
+# shellcheck source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
 T=/sys/kernel/tracing
 ROUNDS=${PVTRACE_BENCH_ROUNDS:-7}
 REQS=${PVTRACE_BENCH_REQS:-2000}
@@ -73,10 +74,6 @@ drv_calls() {
 		/sys/kernel/debug/pvtrace/drivers/functions
 }
 
-median() {
-	sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
-}
-
 grep -q '^pvtrace ' /proc/modules && rmmod pvtrace
 : >/tmp/none; : >/tmp/pvtrace; : >/tmp/drivers; : >/tmp/kretprobe
 run >/dev/null	# warm up
@@ -101,10 +98,10 @@ while [ $r -le "$ROUNDS" ]; do
 	echo "$kp" >>/tmp/kretprobe
 	r=$((r + 1))
 done
-mn=$(median </tmp/none)
-mp=$(median </tmp/pvtrace)
-md=$(median </tmp/drivers)
-mk=$(median </tmp/kretprobe)
+mn=$(median lower </tmp/none)
+mp=$(median lower </tmp/pvtrace)
+md=$(median lower </tmp/drivers)
+mk=$(median lower </tmp/kretprobe)
 echo "bench $S requests_per_measurement $REQS rounds $ROUNDS"
 echo "bench $S median_us_per_request none $mn pvtrace $mp drivers $md kretprobe $mk"
 awk -v n="$mn" -v p="$mp" -v d="$md" -v k="$mk" -v s="$S" 'BEGIN {

@@ -13,7 +13,8 @@
 #               wrapper, what a user can do today without pvtrace
 # Prints "bench hypercalls KEY VALUE" lines: each round, then the medians
 # and the added ns per call.
-PVTRACE_KO=${PVTRACE_KO:-/pvtrace.ko}
+# shellcheck source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
 HB=/pvtrace_hbench.ko
 T=/sys/kernel/tracing
 ROUNDS=${PVTRACE_BENCH_ROUNDS:-7}
@@ -40,10 +41,6 @@ kprobe_off() {
 	echo 0 >$T/events/pvtbench/hbench/enable
 	echo '!hist:keys=common_pid' >$T/events/pvtbench/hbench/trigger
 	echo "-:pvtbench/hbench" >>$T/kprobe_events
-}
-
-median() {
-	sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
 : >/tmp/none; : >/tmp/pvtrace; : >/tmp/rec; : >/tmp/count; : >/tmp/floor; : >/tmp/kprobe
@@ -73,12 +70,12 @@ while [ $r -le "$ROUNDS" ]; do
 	echo "$kp" >>/tmp/kprobe
 	r=$((r + 1))
 done
-mn=$(median </tmp/none)
-mp=$(median </tmp/pvtrace)
-mr=$(median </tmp/rec)
-mc=$(median </tmp/count)
-mf=$(median </tmp/floor)
-mk=$(median </tmp/kprobe)
+mn=$(median lower </tmp/none)
+mp=$(median lower </tmp/pvtrace)
+mr=$(median lower </tmp/rec)
+mc=$(median lower </tmp/count)
+mf=$(median lower </tmp/floor)
+mk=$(median lower </tmp/kprobe)
 echo "bench $S loops_per_measurement $((LOOPS * 3)) rounds $ROUNDS"
 echo "bench $S median_ns_per_call none $mn pvtrace $mp recording $mr count_only $mc floor $mf kprobe $mk"
 awk -v n="$mn" -v p="$mp" -v r="$mr" -v c="$mc" -v f="$mf" -v k="$mk" 'BEGIN {

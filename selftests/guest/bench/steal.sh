@@ -12,7 +12,8 @@
 #    vCPU 0 suffered meanwhile (which Xen, not pvtrace, takes); medians
 #    and their ratios.
 # Output: "bench steal KEY VALUE" lines (the host collects them).
-PVTRACE_KO=${PVTRACE_KO:-/pvtrace.ko}
+# shellcheck source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
 D=/sys/kernel/debug/pvtrace
 ROUNDS=${BENCH_ROUNDS:-7}
 LOOP=${BENCH_LOOP:-50000}
@@ -40,11 +41,6 @@ loop_cs() {
 	t1=$(now_cs)
 	s1=$(steal_cs 0)
 	echo $(((t1 - t0) - (s1 - s0)))
-}
-
-# median of the numbers on stdin
-median() {
-	sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'
 }
 
 unload() {
@@ -88,9 +84,9 @@ while [ $r -lt "$ROUNDS" ]; do
 	unload
 	r=$((r + 1))
 done
-mn=$(median </tmp/none)
-m100=$(median </tmp/i100)
-m10=$(median </tmp/i10)
+mn=$(median mean </tmp/none)
+m100=$(median mean </tmp/i100)
+m10=$(median mean </tmp/i10)
 out loop_iterations "$LOOP"
 out rounds "$ROUNDS"
 out loop_cs_unloaded "$(tr '\n' ' ' </tmp/none)"

@@ -13,7 +13,8 @@
 # Each event is one upcall, so the added time per event is the added time
 # per upcall (with every hook, plus the notify hypercall's counting). Prints "bench upcalls KEY VALUE" lines: each
 # round, then the medians and the added ns per upcall.
-PVTRACE_KO=${PVTRACE_KO:-/pvtrace.ko}
+# shellcheck source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
 HB=/pvtrace_hbench.ko
 T=/sys/kernel/tracing
 ROUNDS=${PVTRACE_BENCH_ROUNDS:-7}
@@ -48,10 +49,6 @@ upcalls_total() {
 		/sys/kernel/debug/pvtrace/upcalls/percpu
 }
 
-median() {
-	sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
-}
-
 : >/tmp/none; : >/tmp/upcalls; : >/tmp/pvtrace; : >/tmp/kprobe
 r=1
 while [ $r -le "$ROUNDS" ]; do
@@ -78,10 +75,10 @@ while [ $r -le "$ROUNDS" ]; do
 	echo "$kp" >>/tmp/kprobe
 	r=$((r + 1))
 done
-mn=$(median </tmp/none)
-mu=$(median </tmp/upcalls)
-mp=$(median </tmp/pvtrace)
-mk=$(median </tmp/kprobe)
+mn=$(median lower </tmp/none)
+mu=$(median lower </tmp/upcalls)
+mp=$(median lower </tmp/pvtrace)
+mk=$(median lower </tmp/kprobe)
 echo "bench $S calls_per_measurement $((LOOPS * 3)) rounds $ROUNDS"
 echo "bench $S median_ns_per_call none $mn upcalls $mu pvtrace $mp kprobe $mk"
 awk -v n="$mn" -v u="$mu" -v p="$mp" -v k="$mk" 'BEGIN {

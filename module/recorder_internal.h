@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Between the flight recorder's own files, and no one else: the control
+ * side (module/recorder.c), its parameters (module/recorder_param.c) and
+ * its read side (module/recorder_read.c). The parameters call the control
+ * side; the control side calls the read side for the slowest tables'
+ * memory. debugfs/ reads the recorder through include/pvtrace/
+ * recorder_read.h only.
+ */
+#ifndef _PVTRACE_RECORDER_INTERNAL_H
+#define _PVTRACE_RECORDER_INTERNAL_H
+
+#include <linux/mutex.h>
+#include <linux/types.h>
+
+#include <pvtrace/recorder.h>
+#include <pvtrace/recorder_read.h>
+
+/**
+ * struct pvtrace_rec_ctl - the recorder's control state (module/recorder.c)
+ * @lock: everything below
+ * @ready: init done, not yet exited
+ * @state: of the current or last recording
+ * @buffer_kb: record_buffer_kb
+ * @filter_str: record_filter as written ("all" when empty)
+ * @next_filter: @filter_str parsed: what the next recording keeps
+ * @duration_ms: of the current or last recording; 0: until stopped
+ * @last_filter: @filter_str of the current or last recording
+ * @start_ns: timebase anchor of its start (module/clock.c)
+ * @stop_ns: and of its stop
+ * @readers: snapshots held (recorder/trace open): no recording starts
+ */
+struct pvtrace_rec_ctl {
+	struct mutex lock;	/* everything below */
+	bool ready;
+	enum pvtrace_rec_state state;
+	unsigned int buffer_kb;
+	char filter_str[PVTRACE_REC_FILTER_LEN];
+	struct pvtrace_rec_filter next_filter;
+	unsigned long duration_ms;
+	char last_filter[PVTRACE_REC_FILTER_LEN];
+	u64 start_ns;
+	u64 stop_ns;
+	unsigned int readers;
+};
+
+extern struct pvtrace_rec_ctl pvtrace_rec_ctl;
+
+/* module/recorder.c: the parameters' effects, each under the lock. */
+int pvtrace_rec_set_record(bool on, unsigned long ms);
+void pvtrace_rec_set_filter(const struct pvtrace_rec_filter *f,
+			    const char *val, size_t len);
+void pvtrace_rec_set_buffer_kb(unsigned int kb);
+
+/* module/recorder_read.c: the slowest tables' memory. */
+int pvtrace_slow_alloc(void);
+void pvtrace_slow_free(void);
+
+#endif /* _PVTRACE_RECORDER_INTERNAL_H */
