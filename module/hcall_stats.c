@@ -207,7 +207,7 @@ void pvtrace_hcall_read_mc(struct pvtrace_mc_stats *dst)
 
 /* Per-CPU counter @var, summed over every possible CPU. */
 #define sum_cpus(var) ({					\
-	typeof(var) __sum = 0;					\
+	typeof(per_cpu(var, 0)) __sum = 0;			\
 	int __cpu;						\
 								\
 	for_each_possible_cpu(__cpu)				\
