@@ -33,6 +33,7 @@
  */
 #include <linux/cpumask.h>
 #include <linux/delay.h>
+#include <linux/ktime.h>
 #include <linux/math64.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
@@ -140,6 +141,8 @@ static void wait_inflight(void)
 
 static void uninstall(void)
 {
+	u64 t[5];
+
 	lockdep_assert_held(&hcall_lock);
 	if (!installed)
 		return;
@@ -148,11 +151,24 @@ static void uninstall(void)
 		pr_warn("hypercalls: xen_hypercall was retargeted by someone else; restoring anyway\n");
 	__static_call_update(hcall_key, pvtrace_xen_hypercall_tramp(),
 			     pvtrace_hcall_orig);
+	t[0] = ktime_get_ns();
 	pvtrace_sync_cpus();
+	t[1] = ktime_get_ns();
 	synchronize_rcu_tasks();
+	t[2] = ktime_get_ns();
 	wait_inflight();
+	t[3] = ktime_get_ns();
 	pvtrace_sync_cpus();
+	t[4] = ktime_get_ns();
 	installed = false;
+	/* A slow removal says where it waited. */
+	if (t[4] - t[0] >= NSEC_PER_SEC)
+		pr_info("hypercalls: unhooked in %llu ms: CPUs %llu, tasks %llu, in flight %llu, CPUs %llu\n",
+			(t[4] - t[0]) / NSEC_PER_MSEC,
+			(t[1] - t[0]) / NSEC_PER_MSEC,
+			(t[2] - t[1]) / NSEC_PER_MSEC,
+			(t[3] - t[2]) / NSEC_PER_MSEC,
+			(t[4] - t[3]) / NSEC_PER_MSEC);
 }
 
 static int install(void)
