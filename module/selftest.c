@@ -270,7 +270,7 @@ static int run_stuck(void)
 	sync = &((struct pvtrace_selftest_block *)per_cpu_ptr(st.pcpu, cpu))->sync;
 	for (wait = 0; wait < 1000 && READ_ONCE(sync->enter) == READ_ONCE(sync->exit);
 	     wait++)
-		udelay(100);
+		usleep_range(100, 200);
 	t0 = ktime_get_ns();
 	pvtrace_stats_read_cpu(&st, cpu, snap);
 	ms = (ktime_get_ns() - t0) / NSEC_PER_MSEC;

@@ -52,7 +52,7 @@ struct multicall_entry {
 #define XENVER_version		0
 
 /* 64 bytes each: 2^21 entries are 128 MiB. */
-#define MAX_ENTRIES	(1UL << 21)
+#define MAX_ENTRIES	(2UL * 1024 * 1024)
 
 static int pfd;
 static struct multicall_entry *calls;
