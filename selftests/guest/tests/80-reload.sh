@@ -3,9 +3,10 @@
 # group: stress
 # Unload and reload, with readers hammering the files meanwhile: rmmod
 # removes everything (an open file only delays it), reloads work.
+# PVTRACE_STRESS (pvtrace.stress=N) sets the cycles: 20 by default.
 . "$(dirname "$0")/../lib.sh"
 
-CYCLES=20
+CYCLES=${PVTRACE_STRESS:-20}
 expect_refusal && tap_skip_all "no hypervisor: pvtrace refuses to load"
 is_loaded || tap_skip_all "pvtrace is not loaded"
 
