@@ -128,10 +128,10 @@ parse_log() {
 	# kernel's own debugfs open/rmmod race (99-kernel-log.sh, RACE) only when each of its
 	# WARNs comes with its message.
 	local races owners keep=.
-	races=$(grep -acE "$DEBUGFS_RACE_RE" "$logf")
-	owners=$(grep -ac 'debugfs file owner did not clean up at exit: ' "$logf")
+	races=$(grep -acE "$DEBUGFS_RACE_RE" "$logf" || true)
+	owners=$(grep -ac 'debugfs file owner did not clean up at exit: ' "$logf" || true)
 	[ "$races" -gt 0 ] && [ "$races" = "$owners" ] && keep=$DEBUGFS_RACE_RE
-	{ grep -aE "$KERNEL_BAD_RE" "$logf" || true; } | { [ "$keep" = . ] && cat || grep -avE "$keep"; } |
+	{ grep -aE "$KERNEL_BAD_RE" "$logf" || true; } | { if [ "$keep" = . ]; then cat; else grep -avE "$keep" || true; fi; } |
 		tr -d '\r' | head -n 5 | sed "s|^|FAIL: $cfg/kernel |"
 }
 
