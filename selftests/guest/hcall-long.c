@@ -16,7 +16,8 @@
  *                      milliseconds or more (at most MAX_ENTRIES)
  *   hcall-long N       make one call of N entries; print "start <uptime>"
  *                      as it begins, then "call <ms> rc <result> end
- *                      <uptime>": its length, its result, when it ended
+ *                      <uptime>": its length, its result (0: every entry
+ *                      ran and returned the version), when it ended
  *
  * Times are in /proc/uptime's clock (CLOCK_BOOTTIME, seconds), so that a
  * shell script can compare them with its own.
@@ -28,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/types.h>
@@ -51,8 +53,11 @@ struct multicall_entry {
 #define HYPERVISOR_xen_version	17
 #define XENVER_version		0
 
-/* 64 bytes each: 2^21 entries are 128 MiB. */
-#define MAX_ENTRIES	(2UL * 1024 * 1024)
+/*
+ * 64 bytes each: 4 Mi entries are 256 MiB of hypercall buffers. Under TCG
+ * an entry takes about 0.5 us.
+ */
+#define MAX_ENTRIES	(4UL * 1024 * 1024)
 
 static int pfd;
 static struct multicall_entry *calls;
@@ -124,6 +129,39 @@ static unsigned long calibrate(unsigned long ms)
 	return n;
 }
 
+/*
+ * The entries in hypercall buffers, as libxencall allocates them: pages of
+ * /dev/xen/hypercall (privcmd-buf), which Xen may read at any moment of the
+ * call. HCALL_LONG_MALLOC=1: plain malloc()ed memory instead.
+ */
+static struct multicall_entry *alloc_entries(unsigned long n)
+{
+	size_t len = n * sizeof(*calls);
+	void *p;
+	int fd;
+
+	if (getenv("HCALL_LONG_MALLOC")) {
+		p = calloc(n, sizeof(*calls));
+		if (!p)
+			fprintf(stderr, "hcall-long: out of memory\n");
+		return p;
+	}
+	len = (len + 4095) & ~4095UL;
+	fd = open("/dev/xen/hypercall", O_RDWR);
+	if (fd < 0) {
+		fprintf(stderr, "hcall-long: open /dev/xen/hypercall: %s\n",
+			strerror(errno));
+		return NULL;
+	}
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED) {
+		fprintf(stderr, "hcall-long: mmap /dev/xen/hypercall: %zu bytes: %s\n",
+			len, strerror(errno));
+		return NULL;
+	}
+	return p;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long n;
@@ -147,11 +185,9 @@ int main(int argc, char **argv)
 			strerror(errno));
 		return 1;
 	}
-	calls = calloc(argc == 3 ? MAX_ENTRIES : n, sizeof(*calls));
-	if (!calls) {
-		fprintf(stderr, "hcall-long: out of memory\n");
+	calls = alloc_entries(argc == 3 ? MAX_ENTRIES : n);
+	if (!calls)
 		return 1;
-	}
 	if (argc == 3) {
 		n = calibrate(n);
 		if (!n)
