@@ -205,9 +205,12 @@ void pvtrace_hcall_read_mc(struct pvtrace_mc_stats *dst)
 	kfree(tmp);
 }
 
-/* Per-CPU counter @var, summed over every possible CPU. */
+/*
+ * Per-CPU counter @var, summed over every possible CPU, as a u64 (a signed
+ * counter's sum comes back whole when the caller casts it back).
+ */
 #define sum_cpus(var) ({					\
-	typeof(per_cpu(var, 0)) __sum = 0;			\
+	u64 __sum = 0;						\
 	int __cpu;						\
 								\
 	for_each_possible_cpu(__cpu)				\
