@@ -180,8 +180,10 @@ for f in latency events_per_upcall; do
 	done
 done
 [ -n "$bad" ] && sed 's/^/# /' "$U/percpu"
-[ -z "$bad" ] && [ "$(st upcall_probe_missed)" = 0 ] && [ "$(st dispatch_probe_missed)" = 0 ]
-tap_ok $? "handler runs <= events, histograms count every upcall, no foreign or overflowed runs, no probe missed (bad: ${bad:-none})"
+m1=$(st upcall_probe_missed)
+m2=$(st dispatch_probe_missed)
+[ -z "$bad" ] && [ "$m1" = 0 ] && [ "$m2" = 0 ]
+tap_ok $? "handler runs <= events, histograms count every upcall, no foreign or overflowed runs, no probe missed (bad: ${bad:-none}; missed: upcall $m1, dispatch $m2)"
 
 # CPU hotplug re-binds the vCPU's timer and IPIs: the new bindings count.
 if [ -w $C ]; then
