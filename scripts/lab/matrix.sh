@@ -70,6 +70,7 @@ MATRIX=(
 	"f K72  pvh-stress     pvh        2   4.20 invariant - stress pvtrace.stress=20"
 	"f K61  pv-4on2        pv         4/2 4.17 invariant - core,steal,upcalls"
 	"f K61  pv-stress-full pv         2   4.17 invariant - stress pvtrace.stress=100"
+	"f K510 pv-stress      pv         2   4.17 invariant - stress pvtrace.stress=100"
 	"f K612 pvh-stress     pvh        2   4.20 invariant - stress pvtrace.stress=100"
 	"f K72  pv-stress      pv         2   4.20 invariant - stress pvtrace.stress=100"
 	"f K72  pvh-stress-full pvh       2   4.20 invariant - stress pvtrace.stress=100"
