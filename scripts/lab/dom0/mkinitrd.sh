@@ -26,8 +26,10 @@ D0=$LAB_DIR/dom0
 
 # What dom0 loads, in this order (dependencies first are added by mod_add):
 # the root disk and its file system, then the Xen back ends and device files, the
-# bridge and the loop device for the domU's vbd. crc32c_generic: ext4/jbd2's softdep.
-WANT=(virtio_pci virtio_blk crc32c_generic ext4 xen-privcmd xenfs xen-evtchn xen-gntdev
+# bridge and the loop device for the domU's vbd. crc32c_generic: ext4/jbd2's softdep up
+# to 6.12 (7.x's ext4 calls the crc32c library; the crypto module is renamed); "?" marks
+# a module a line may not have.
+WANT=(virtio_pci virtio_blk crc32c_generic? ext4 xen-privcmd xenfs xen-evtchn xen-gntdev
 	xen-gntalloc xen-netback xen-blkback bridge loop)
 
 declare -A seen=() path=()
@@ -39,7 +41,18 @@ while IFS= read -r f; do
 	path[${n//-/_}]=$f
 done < <(find "$moddir/kernel" -name '*.ko*')
 
-builtin() { grep -q "/${1//_/[-_]}\\.ko\$" "$moddir/modules.builtin" 2>/dev/null; }
+# modules.builtin: with the modules up to 6.12; from 7.x Debian ships it with the
+# headers only, so in the line's build root.
+builtin_lists=("$moddir/modules.builtin")
+root=$(buildroot_of "$kver")
+[ -n "$root" ] && builtin_lists+=("$root/usr/lib/modules/$kver/modules.builtin")
+builtin() {
+	local f
+	for f in "${builtin_lists[@]}"; do
+		grep -q "/${1//_/[-_]}\\.ko\$" "$f" 2>/dev/null && return 0
+	done
+	return 1
+}
 
 mod_add() {
 	local n=${1//-/_} f d
@@ -53,7 +66,15 @@ mod_add() {
 	for d in $(modinfo -F depends "$f" | tr ',' ' '); do mod_add "$d"; done
 	order+=("$n")
 }
-for m in "${WANT[@]}"; do mod_add "$m"; done
+for m in "${WANT[@]}"; do
+	case $m in
+	*\?)
+		m=${m%\?}
+		[ -n "${path[${m//-/_}]:-}" ] || continue
+		;;
+	esac
+	mod_add "$m"
+done
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
