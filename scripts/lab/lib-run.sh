@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # What every script that boots the lab does, once: build pvtrace.ko and the
 # guest's initramfs for a kernel, boot, and cut the console log. Sourced
-# after common.sh (scripts/lab/demo.sh, scripts/bench.sh). Not executable
-# on its own.
+# after common.sh (scripts/lab/demo.sh, scripts/lab/matrix.sh,
+# scripts/bench.sh). Not executable on its own.
 #   lab_build KVER INITRD [SMALL_INITRD]   build-module.sh, mkinitramfs.sh
 #   lab_boot LOG VCPUS BOOT_ARGS...        boot.sh, console in LOG
 #   lab_console LOG                        the console without CRs

@@ -17,6 +17,8 @@
 # Logs: $BUILD/lab/<config>.log. Exit: 0 if no FAIL line, 1 otherwise.
 # shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+# shellcheck source=lib-run.sh
+. "$LAB_DIR/lib-run.sh"
 
 # One row per boot. The config name is <kernel short version>-<suffix>, e.g. 6.12-pvh.
 # Columns:
@@ -83,7 +85,7 @@ MATRIX=(
 	"f K612 pvh-smp        pvh        2   4.20 invariant - $BASE,steal,recorder,drivers"
 	"c K61  pv             pv         2/1 4.17 invariant - $BASE,steal,exporter"
 	"c K612 pvh            pvh        2/1 4.20 invariant - $BASE,recorder,command"
-	"c K612 pv             pv         2/1 4.20 invariant - core,hypercalls,drivers,params"
+	"c K612 pv             pv         2/1 4.20 invariant - core,hypercalls,drivers,params pvtrace.stress=4"
 	"c K510 pv             pv         2/1 4.17 invariant - $BASE"
 	"c K510 pvh            pvh        2/1 4.20 invariant - core,hypercalls"
 	"c K72  pv             pv         2/1 4.20 invariant - $BASE"
@@ -122,6 +124,10 @@ usage() { sed -n '2,/^# shellcheck/{/^# shellcheck/d;p}' "$0" >&2; exit 2; }
 # (scripts/tap.awk), whether the guest got to the end, kernel trouble.
 parse_log() {
 	local cfg=$1 logf=$2 status
+	if [ ! -s "$logf" ]; then
+		echo "FAIL: $cfg/boot no console log: the boot did not start (boot.sh's error is above)"
+		return 0
+	fi
 	awk -v name="$cfg" -v console=1 -f "$REPO/scripts/tap.awk" "$logf"
 	if ! grep -aq '##PVTRACE-DONE' "$logf"; then
 		status=$(sed -n 's/^##PVTRACE-HOST boot-end status="\([^"]*\)".*/\1/p' "$logf" | tail -n 1)
@@ -177,7 +183,7 @@ exporter_promtool() {
 print_tail() {
 	local cfg=$1 logf=$2
 	echo "---- $cfg: last $TAIL_LINES console lines of $logf ----"
-	tail -n "$TAIL_LINES" "$logf" | tr -d '\r' | sed 's/^/    | /'
+	lab_tail "$logf" "$TAIL_LINES"
 	echo "---- end of $cfg console ----"
 }
 
@@ -201,14 +207,14 @@ run_row() {
 		echo "FAIL: $cfg/boot not run: the build for $kver failed" | tee -a "$results"
 		return
 	fi
-	args=(--kernel "$kver" --mode "$mode" --vcpus "${vcpus%/*}" --cpus "${vcpus#*/}"
-		--tsc "$tsc" --timeout "$tmo" --initrd "$initrd" --append-extra "$extra" --log "$logf")
+	args=(--kernel "$kver" --mode "$mode" --tsc "$tsc" --timeout "$tmo" --initrd "$initrd"
+		--append-extra "$extra")
 	[ "$xen" = - ] || args+=(--xen "$xen")
 	[ "$d0var" = "$kvar" ] || args+=(--dom0-kernel "${!d0var}")
 	t0=$SECONDS
 	attempt=1
 	while :; do
-		"$LAB_DIR/boot.sh" "${args[@]}" 2>&1 || true
+		lab_boot "$logf" "$vcpus" "${args[@]}" 2>&1 || true
 		[ "$attempt" -lt "$LAB_ATTEMPTS" ] || break
 		fault=$(lab_fault "$mode" "${vcpus#*/}" "$logf") || break
 		mv "$logf" "$labdir/$cfg.attempt$attempt.log"
@@ -218,7 +224,7 @@ run_row() {
 	done
 	parse_log "$cfg" "$logf" | tee -a "$results"
 	exporter_promtool "$cfg" "$logf" | tee -a "$results"
-	grep -aq '##PVTRACE-DONE' "$logf" || print_tail "$cfg" "$logf"
+	[ ! -s "$logf" ] || grep -aq '##PVTRACE-DONE' "$logf" || print_tail "$cfg" "$logf"
 	echo "ROW: $cfg $((SECONDS - t0))" >>"$results"
 	log "$cfg took $((SECONDS - t0))s" 2>&1
 }
@@ -295,15 +301,13 @@ main() {
 
 	# Build the module and the initramfs once per kernel.
 	local -A ready=()
-	local -a small
+	local small
 	for kvar in "${!need[@]}"; do
 		kver=${!kvar}
 		# An HVM domU gets the small initramfs (mkinitramfs.sh --small).
-		small=(true)
-		[ -n "${need_small[$kvar]:-}" ] && small=("$LAB_DIR/mkinitramfs.sh" --small)
-		if "$LAB_DIR/build-module.sh" "$kver" >"$labdir/build-$kver.log" 2>&1 &&
-			"$LAB_DIR/mkinitramfs.sh" "$kver" "$labdir/initramfs-$kver.cpio.gz" >>"$labdir/build-$kver.log" 2>&1 &&
-			"${small[@]}" "$kver" "$labdir/initramfs-$kver-small.cpio.gz" >>"$labdir/build-$kver.log" 2>&1; then
+		small=
+		[ -n "${need_small[$kvar]:-}" ] && small=$labdir/initramfs-$kver-small.cpio.gz
+		if lab_build "$kver" "$labdir/initramfs-$kver.cpio.gz" "$small" >"$labdir/build-$kver.log" 2>&1; then
 			ready[$kvar]=1
 		else
 			echo "FAIL: $(kver_short "$kver")/build pvtrace.ko or initramfs for $kver failed" | tee -a "$results"
@@ -331,6 +335,14 @@ main() {
 		outs+=("$out")
 	done
 	collect_rows 0
+	# A row whose run ended early (the script itself failed) is a failure too.
+	for row in "${selected[@]}"; do
+		read -r set kvar suffix _ <<<"$row"
+		kv=${kvar%/*}
+		cfg=$(kver_short "${!kv}")-$suffix
+		grep -q "^ROW: $cfg " "$results" ||
+			echo "FAIL: $cfg/row the row's run ended before its results (see its output above)" | tee -a "$results"
+	done
 
 	local npass nfail nskip
 	npass=$(grep -c '^PASS:' "$results" || true)
@@ -340,9 +352,9 @@ main() {
 	# Where the time goes: the rows (wall time, rows on one CPU two at a time) and the
 	# guest scripts (guest seconds) that took longest.
 	log "slowest rows: $(awk '/^ROW: / { print $3, $2 }' "$results" | sort -rn | head -n 6 |
-		awk '{ printf "%s%s %ss", NR > 1 ? ", " : "", $2, $1 }')"
+		awk '{ printf "%s%s %ss", (NR > 1 ? ", " : ""), $2, $1 }')"
 	log "slowest scripts: $(awk '/^TIME: / { print $3, $2 }' "$results" | sort -rn | head -n 6 |
-		awk '{ printf "%s%s %ss", NR > 1 ? ", " : "", $2, $1 }')"
+		awk '{ printf "%s%s %ss", (NR > 1 ? ", " : ""), $2, $1 }')"
 	[ "$nfail" = 0 ]
 }
 
