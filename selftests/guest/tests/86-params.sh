@@ -7,6 +7,9 @@
 # given at load time (insmod) to every one. Each is refused with -EINVAL
 # and one log line, or accepted with a value that reads back valid; no
 # kernel warning; the counters keep counting, never backwards.
+# PVTRACE_STRESS (pvtrace.stress=N), when set, makes the run quick for make
+# test: every 4th hostile value at run time and N per parameter at load time
+# (instead of all of them, about 75 and 24).
 . "$(dirname "$0")/../lib.sh"
 
 P=/sys/module/pvtrace/parameters
@@ -55,16 +58,25 @@ try_write() { # PARAM VALUE
 	fi
 }
 
+# quick: every 4th hostile value and the first 8 valid ones.
+values() {
+	if [ -n "${PVTRACE_STRESS:-}" ]; then
+		bad_values | awk 'NR % 4 == 1'
+		good_values | head -n 8
+	else
+		bad_values
+		good_values
+	fi
+}
+
 tap_plan 6
 w0=$(dmesg | grep -cE 'WARNING:|BUG:|Oops|general protection')
-writable=$(cd $P && for f in *; do [ -w "$f" ] && echo "$f"; done)
+# Writable by their mode (test -w is true of every file for root).
+writable=$(cd $P && ls -l | awk 'substr($1, 3, 1) == "w" { print $NF }')
 bad=0 tried=0
 for p in $writable; do
 	orig=$(cat "$P/$p" 2>/dev/null)
-	{
-		bad_values
-		good_values
-	} >/tmp/86-values
+	values >/tmp/86-values
 	while IFS= read -r v; do
 		r=$(try_write "$p" "$v")
 		tried=$((tried + 1))
@@ -119,7 +131,7 @@ names=$(modinfo -p "$PVTRACE_KO" 2>/dev/null | cut -d: -f1)
 [ -n "$names" ] || names="$writable timing drivers probes selftest slowest steal_interval_ms steal_window steal_source upcalls"
 lbad=0 loads=0
 for p in $names; do
-	bad_values | head -n 24 >/tmp/86-values
+	bad_values | head -n "${PVTRACE_STRESS:-24}" >/tmp/86-values
 	while IFS= read -r v; do
 		case $v in *' '* | '') continue ;; esac	# one insmod argument each
 		_n0=$(dmesg | grep -c 'pvtrace')
