@@ -17,12 +17,15 @@
  *   hcall-long N       make one call of N entries; print "start <uptime>"
  *                      as it begins, then "call <ms> rc <result> end
  *                      <uptime>": its length, its result (0: every entry
- *                      ran and returned the version), when it ended
+ *                      ran and returned the version), when it ended, and
+ *                      "cpus <a> <b>": the CPU it ran on before and after
  *
  * Times are in /proc/uptime's clock (CLOCK_BOOTTIME, seconds), so that a
  * shell script can compare them with its own.
  */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -166,6 +169,7 @@ int main(int argc, char **argv)
 {
 	unsigned long n;
 	double t0, took;
+	int cpu0;
 	long rc;
 
 	if (argc == 3 && !strcmp(argv[1], "-c"))
@@ -195,11 +199,13 @@ int main(int argc, char **argv)
 		printf("%lu\n", n);
 		return 0;
 	}
+	cpu0 = sched_getcpu();
 	printf("start %.2f\n", uptime());
 	fflush(stdout);
 	t0 = now_ms(CLOCK_MONOTONIC);
 	rc = multicall(n);
 	took = now_ms(CLOCK_MONOTONIC) - t0;
-	printf("call %.0f rc %ld end %.2f\n", took, rc, uptime());
+	printf("call %.0f rc %ld end %.2f cpus %d %d\n", took, rc, uptime(),
+	       cpu0, sched_getcpu());
 	return rc < 0;
 }
