@@ -9,7 +9,10 @@
 # on vCPU 1; 0.3 s in, its affinity is set to vCPU 0 alone: the kernel
 # preempts it inside the hypercall (Xen continues the multicall where it
 # was) and moves it. taskset returning before the call ends shows the move
-# happened mid-call. PVTRACE_REPEAT (pvtrace.repeat=N): N calls, 5 by
+# happened mid-call. Only a PV guest preempts a privcmd call
+# (xen_in_preemptible_hcall, arch/x86/xen/enlighten_pv.c): on PVH and HVM
+# the move waits for the call's end, so there the calls only have to be
+# counted and timed sanely. PVTRACE_REPEAT (pvtrace.repeat=N): N calls, 5 by
 # default.
 . "$(dirname "$0")/../lib.sh"
 
@@ -69,8 +72,13 @@ max=$(mc 7)
 back=$(($("$PVT_CHECK" get "$H/status" time_backwards) - back0))
 tap_diag "multicall: $calls more calls, max_ns $max; time_backwards +$back; the longest call took $longest ms (hcall-long's clock)"
 
-[ $bad = 0 ] && [ "$moved" -ge 1 ]
-tap_ok $? "$ROUNDS long privcmd calls moved to another vCPU while inside the hypercall ($moved moved mid-call; $bad failures)"
+if [ "$(summary_get guest_type)" = xen-pv ]; then
+	[ $bad = 0 ] && [ "$moved" -ge 1 ]
+	tap_ok $? "$ROUNDS long privcmd calls moved to another vCPU while inside the hypercall ($moved moved mid-call; $bad failures)"
+else
+	[ $bad = 0 ]
+	tap_ok $? "$ROUNDS long privcmd calls, affinity changed meanwhile: each returned whole ($moved moved mid-call: only PV preempts them; $bad failures)"
+fi
 # A PV kernel batches its own page-table updates in multicalls too.
 if [ "$(summary_get guest_type)" = xen-pv ]; then
 	[ "$calls" -ge "$ROUNDS" ]
