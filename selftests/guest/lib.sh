@@ -93,6 +93,20 @@ cycles() {
 }
 
 # summary_get KEY: the value of KEY in the summary file.
+# long_call_setup MS: the entries (in $long_n) of a privcmd multicall that
+# takes about MS ms or more on vCPU 1 (bin/hcall-long), or the script is
+# skipped, saying why. $long_bin is the program.
+long_call_setup() {
+	long_bin=$(dirname "$0")/../bin/hcall-long
+	[ -x "$long_bin" ] || tap_skip_all "no bin/hcall-long in this image"
+	grep -q '^xen_privcmd ' /proc/modules || [ ! -f /xen-privcmd.ko ] || insmod /xen-privcmd.ko
+	privcmd_usable || tap_skip_all "Xen refuses privcmd hypercalls here"
+	[ -c /dev/xen/hypercall ] ||
+		tap_skip_all "no /dev/xen/hypercall (privcmd's hypercall buffers) here"
+	long_n=$(taskset -c 1 "$long_bin" -c "$1") ||
+		tap_skip_all "hcall-long cannot calibrate a long multicall here"
+}
+
 summary_get() {
 	"$PVT_CHECK" get "$PVT_DIR/summary" "$1"
 }

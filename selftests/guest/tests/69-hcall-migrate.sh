@@ -17,7 +17,6 @@
 . "$(dirname "$0")/../lib.sh"
 
 ROUNDS=${PVTRACE_REPEAT:-5}
-LONG=$(dirname "$0")/../bin/hcall-long
 H=$PVT_DIR/hypercalls
 
 expect_refusal && tap_skip_all "no hypervisor: pvtrace refuses to load"
@@ -25,11 +24,8 @@ is_loaded || tap_skip_all "pvtrace is not loaded"
 hcall_hook_off && tap_skip_all "the hypercall hook is off (pvtrace.insmod=$PVTRACE_INSMOD_ARGS)"
 ncpu=$(grep -c '^processor' /proc/cpuinfo)
 [ "$ncpu" -ge 2 ] || tap_skip_all "needs 2 vCPUs; $ncpu here"
-[ -x "$LONG" ] || tap_skip_all "no bin/hcall-long in this image"
-grep -q '^xen_privcmd ' /proc/modules || [ ! -f /xen-privcmd.ko ] || insmod /xen-privcmd.ko
-privcmd_usable || tap_skip_all "Xen refuses privcmd hypercalls here"
-[ -c /dev/xen/hypercall ] || tap_skip_all "no /dev/xen/hypercall (privcmd's hypercall buffers) here"
-n=$(taskset -c 1 "$LONG" -c 1500) || tap_skip_all "hcall-long cannot calibrate a long multicall here"
+long_call_setup 1500
+n=$long_n
 
 # mc FIELD: multicall's column FIELD of hypercalls/totals (calls 3, max_ns 7).
 mc() {
@@ -49,7 +45,7 @@ longest=0
 while [ $k -lt "$ROUNDS" ]; do
 	k=$((k + 1))
 	rm -f /tmp/69-call
-	taskset -c 1 "$LONG" "$n" >/tmp/69-call &
+	taskset -c 1 "$long_bin" "$n" >/tmp/69-call &
 	pp=$!
 	while ! grep -q '^start' /tmp/69-call 2>/dev/null; do usleep 20000; done
 	usleep 300000

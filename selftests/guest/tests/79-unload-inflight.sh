@@ -14,19 +14,15 @@
 . "$(dirname "$0")/../lib.sh"
 
 CYCLES=${PVTRACE_STRESS:-10}
-LONG=$(dirname "$0")/../bin/hcall-long
 MS=2000
 
 expect_refusal && tap_skip_all "no hypervisor: pvtrace refuses to load"
 ncpu=$(grep -c '^processor' /proc/cpuinfo)
 [ "$ncpu" -ge 3 ] || tap_skip_all "needs 3 vCPUs (one idle, one in the long call, one unloading); $ncpu here"
-[ -x "$LONG" ] || tap_skip_all "no bin/hcall-long in this image"
-grep -q '^xen_privcmd ' /proc/modules || [ ! -f /xen-privcmd.ko ] || insmod /xen-privcmd.ko
-privcmd_usable || tap_skip_all "Xen refuses privcmd hypercalls here"
-[ -c /dev/xen/hypercall ] || tap_skip_all "no /dev/xen/hypercall (privcmd's hypercall buffers) here"
 is_loaded || pvt_insmod || tap_skip_all "pvtrace does not load"
 hcall_hook_off && tap_skip_all "the hypercall hook is off (pvtrace.insmod=$PVTRACE_INSMOD_ARGS)"
-n=$(taskset -c 1 "$LONG" -c $MS) || tap_skip_all "hcall-long cannot calibrate a long multicall here"
+long_call_setup $MS
+n=$long_n
 tap_diag "a multicall of $n entries takes about $MS ms or more"
 
 tap_plan 4
@@ -41,7 +37,7 @@ while [ $c -lt "$CYCLES" ]; do
 	c=$((c + 1))
 	is_loaded || pvt_insmod || { bad=$((bad + 1)); continue; }
 	rm -f /tmp/79-call
-	taskset -c 1 "$LONG" "$n" >/tmp/79-call &
+	taskset -c 1 "$long_bin" "$n" >/tmp/79-call &
 	pp=$!
 	while ! grep -q '^start' /tmp/79-call 2>/dev/null; do usleep 20000; done
 	usleep 500000
