@@ -56,14 +56,17 @@ while [ $c -lt "$CYCLES" ]; do
 	# call did (both in /proc/uptime's clock: 10 ms steps)...
 	awk -v a="$t0" -v e="$end" 'BEGIN { exit !(a < e) }' && overlap=$((overlap + 1))
 	awk -v b="$t1" -v e="$end" 'BEGIN { exit !(b >= e - 0.01) }' && waited=$((waited + 1))
-	# ...and not much later: it did not wait for the idle vCPU.
-	awk -v b="$t1" -v e="$end" 'BEGIN { exit !(b - e < 5) }' && quick=$((quick + 1))
+	# ...and returned: it did not wait for ever on the idle vCPU (20 s: the
+	# rest of rmmod, RCU grace periods of every hook, takes up to 7 s here
+	# when the emulator's host is busy).
+	awk -v b="$t1" -v e="$end" 'BEGIN { exit !(b - e < 20) }' && quick=$((quick + 1))
+	late=$(awk -v b="$t1" -v e="$end" -v l="${late:-0}" 'BEGIN { d = b - e; print (d > l ? d : l) }')
 	[ $c -le 3 ] && tap_diag "cycle $c: in flight $f; rmmod from $t0 to $t1 s; the call took $ms ms, returned $rc, ended at $end s"
 	[ $((c % 10)) -eq 0 ] && tap_diag "$c cycles"
 done
 pvt_insmod
 dmesg | grep 'pvtrace: .*unhooked' | tail -n 3 | sed 's/^/# /'
-tap_diag "$CYCLES cycles: in flight $inside, rmmod during the call $overlap, after its end $waited, within 5 s of its end $quick; $bad failures"
+tap_diag "$CYCLES cycles: in flight $inside, rmmod during the call $overlap, after its end $waited, within 20 s of its end $quick; $bad failures"
 [ $bad = 0 ] && [ $inside = "$CYCLES" ]
 tap_ok $? "$CYCLES unloads with a vCPU inside a long hypercall and one idle: each call inside the stub and returned whole ($bad failures)"
 [ $overlap = "$CYCLES" ]
@@ -71,5 +74,5 @@ tap_ok $? "every rmmod began while the call ran ($overlap of $CYCLES)"
 [ $waited = "$CYCLES" ]
 tap_ok $? "rmmod waited for the long call every time ($waited of $CYCLES)"
 [ $quick = "$CYCLES" ]
-tap_ok $? "and did not wait for the idle vCPU: every rmmod done within 5 s of the call's end ($quick of $CYCLES)"
+tap_ok $? "and did not wait for the idle vCPU: every rmmod done within 20 s of the call's end ($quick of $CYCLES; at most $late s after)"
 tap_done
