@@ -31,6 +31,7 @@
 #include <pvtrace/pvtrace.h>
 #include <pvtrace/clock.h>
 #include <pvtrace/timebase.h>
+#include <pvtrace/param.h>
 
 /* An anchor a second; one younger than ANCHOR_MIN_US is reused by reads. */
 #define ANCHOR_PERIOD_MS	1000
@@ -48,6 +49,7 @@ static int param_timing = -1;	/* -1: auto */
 
 static int timing_set(const char *val, const struct kernel_param *kp)
 {
+	struct pvtrace_val shown;
 	bool on;
 
 	if (sysfs_streq(val, "auto")) {
@@ -55,8 +57,8 @@ static int timing_set(const char *val, const struct kernel_param *kp)
 	} else if (!kstrtobool(val, &on)) {
 		param_timing = on;
 	} else {
-		pr_err("timing must be auto, 1 or 0: %.*s\n",
-		       (int)strcspn(val, "\n"), val);
+		pr_err("timing must be auto, 1 or 0: %s\n",
+		       pvtrace_val(&shown, val));
 		return -EINVAL;
 	}
 	return 0;

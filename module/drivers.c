@@ -37,6 +37,7 @@
 #include <pvtrace/timebase.h>
 #include <pvtrace/drivers.h>
 #include <pvtrace/hcall.h>
+#include <pvtrace/param.h>
 
 /*
  * Off by default: it patches the entries of the functions it follows and
@@ -58,12 +59,14 @@ static bool param_given;
 static int probes_set(const char *val, const struct kernel_param *kp)
 {
 	unsigned int bad, bad_len, n;
+	struct pvtrace_val shown;
 	int err;
 
 	err = pvtrace_drv_parse(val, param_targets, &n, &bad, &bad_len);
 	if (err) {
-		pr_err("drivers: probes: '%.*s': %s\n", (int)bad_len,
-		       val + bad, pvtrace_drv_strerror(err));
+		pr_err("drivers: probes: '%s': %s\n",
+		       pvtrace_valn(&shown, val + bad, bad_len),
+		       pvtrace_drv_strerror(err));
 		return -EINVAL;
 	}
 	param_n = n;

@@ -14,6 +14,7 @@
 
 #include <pvtrace/pvtrace.h>
 #include <pvtrace/hcall.h>
+#include <pvtrace/param.h>
 
 #include "hcall_internal.h"
 
@@ -21,11 +22,12 @@
 
 static int enabled_set(const char *val, const struct kernel_param *kp)
 {
+	struct pvtrace_val shown;
 	bool on;
 
 	if (kstrtobool(val, &on)) {
-		pr_err("hypercalls: invalid value for hypercalls: %.*s\n",
-		       (int)strcspn(val, "\n"), val);
+		pr_err("hypercalls: invalid value for hypercalls: %s\n",
+		       pvtrace_val(&shown, val));
 		return -EINVAL;
 	}
 	return pvtrace_hcall_set_enabled(on);
@@ -49,6 +51,7 @@ MODULE_PARM_DESC(hypercalls, "Trace every hypercall (runtime: 0 removes the hook
 static int timing_set(const char *val, const struct kernel_param *kp)
 {
 	int len = strcspn(val, "\n");
+	struct pvtrace_val shown;
 	bool on;
 	int v;
 
@@ -57,8 +60,8 @@ static int timing_set(const char *val, const struct kernel_param *kp)
 	} else if (!kstrtobool(val, &on)) {
 		v = on;
 	} else {
-		pr_err("hypercalls: hcall_timing must be auto, 1 or 0: %.*s\n",
-		       len, val);
+		pr_err("hypercalls: hcall_timing must be auto, 1 or 0: %s\n",
+		       pvtrace_val(&shown, val));
 		return -EINVAL;
 	}
 	pvtrace_hcall_set_timing(v);
@@ -83,11 +86,12 @@ MODULE_PARM_DESC(hcall_timing, "Time each hypercall: auto (unless Xen emulates t
 
 static int window_set(const char *val, const struct kernel_param *kp)
 {
+	struct pvtrace_val shown;
 	unsigned long ns;
 
 	if (kstrtoul(val, 0, &ns) || ns > WINDOW_NS_MAX) {
-		pr_err("hypercalls: hcall_window_ns must be 0..%lu: %.*s\n",
-		       WINDOW_NS_MAX, (int)strcspn(val, "\n"), val);
+		pr_err("hypercalls: hcall_window_ns must be 0..%lu: %s\n",
+		       WINDOW_NS_MAX, pvtrace_val(&shown, val));
 		return -EINVAL;
 	}
 	pvtrace_hcall_set_window_ns(ns);
@@ -117,6 +121,7 @@ static const u32 extras_bits[] = { PVTRACE_HCALL_CALLERS,
 static int extras_set(const char *val, const struct kernel_param *kp)
 {
 	char buf[64], *p = buf, *tok;
+	struct pvtrace_val shown;
 	u32 v = 0;
 	int i, len = strcspn(val, "\n");
 
@@ -139,8 +144,8 @@ static int extras_set(const char *val, const struct kernel_param *kp)
 	pvtrace_hcall_set_extras(v);
 	return 0;
 bad:
-	pr_err("hypercalls: hcall_extras must be none, all or a list of callers,redundant: %.*s\n",
-	       len, val);
+	pr_err("hypercalls: hcall_extras must be none, all or a list of callers,redundant: %s\n",
+	       pvtrace_val(&shown, val));
 	return -EINVAL;
 }
 

@@ -16,6 +16,7 @@
 #include <pvtrace/pvtrace.h>
 #include <pvtrace/recorder.h>
 #include <pvtrace/recparse.h>
+#include <pvtrace/param.h>
 
 #include "recorder_internal.h"
 
@@ -24,12 +25,13 @@
 
 static int record_set(const char *val, const struct kernel_param *kp)
 {
+	struct pvtrace_val shown;
 	unsigned long ms;
 	bool on;
 
 	if (pvtrace_rec_parse_record(val, &on, &ms)) {
-		pr_err("recorder: record must be on, off, or a duration such as 500ms, 10s, 2m (at most one day): %.*s\n",
-		       (int)pvtrace_rec_len(val), val);
+		pr_err("recorder: record must be on, off, or a duration such as 500ms, 10s, 2m (at most one day): %s\n",
+		       pvtrace_val(&shown, val));
 		return -EINVAL;
 	}
 	return pvtrace_rec_set_record(on, ms);
@@ -53,6 +55,7 @@ static int filter_set(const char *val, const struct kernel_param *kp)
 {
 	struct pvtrace_rec_filter *f;
 	size_t bad, len = pvtrace_rec_len(val);
+	struct pvtrace_val shown;
 	int ret = 0;
 
 	if (len >= PVTRACE_REC_FILTER_LEN) {
@@ -64,8 +67,8 @@ static int filter_set(const char *val, const struct kernel_param *kp)
 	if (!f)
 		return -ENOMEM;
 	if (pvtrace_rec_parse_filter(val, f, &bad)) {
-		pr_err("recorder: record_filter: bad term at \"%.*s\" (terms: hcall, hcall=NAME[:SUB], hcall=NR, upcall, port=N, steal, cpu=N[-M])\n",
-		       (int)(len - bad), val + bad);
+		pr_err("recorder: record_filter: bad term at \"%s\" (terms: hcall, hcall=NAME[:SUB], hcall=NR, upcall, port=N, steal, cpu=N[-M])\n",
+		       pvtrace_valn(&shown, val + bad, len - bad));
 		ret = -EINVAL;
 	} else {
 		pvtrace_rec_set_filter(f, val, len);
@@ -94,12 +97,12 @@ MODULE_PARM_DESC(record_filter,
 
 static int buffer_set(const char *val, const struct kernel_param *kp)
 {
+	struct pvtrace_val shown;
 	unsigned int v;
 
 	if (kstrtouint(val, 0, &v) || v < BUFFER_KB_MIN || v > BUFFER_KB_MAX) {
-		pr_err("recorder: record_buffer_kb must be %u..%u: %.*s\n",
-		       BUFFER_KB_MIN, BUFFER_KB_MAX, (int)pvtrace_rec_len(val),
-		       val);
+		pr_err("recorder: record_buffer_kb must be %u..%u: %s\n",
+		       BUFFER_KB_MIN, BUFFER_KB_MAX, pvtrace_val(&shown, val));
 		return -EINVAL;
 	}
 	pvtrace_rec_set_buffer_kb(v);
@@ -116,11 +119,12 @@ MODULE_PARM_DESC(record_buffer_kb,
 
 static int slowest_set(const char *val, const struct kernel_param *kp)
 {
+	struct pvtrace_val shown;
 	unsigned int v;
 
 	if (kstrtouint(val, 0, &v) || v < 1 || v > PVTRACE_SLOW_MAX) {
-		pr_err("recorder: slowest must be 1..%u: %.*s\n",
-		       PVTRACE_SLOW_MAX, (int)pvtrace_rec_len(val), val);
+		pr_err("recorder: slowest must be 1..%u: %s\n",
+		       PVTRACE_SLOW_MAX, pvtrace_val(&shown, val));
 		return -EINVAL;
 	}
 	pvtrace_slow_n = v;
@@ -137,11 +141,12 @@ MODULE_PARM_DESC(slowest,
 
 static int reset_set(const char *val, const struct kernel_param *kp)
 {
+	struct pvtrace_val shown;
 	bool v;
 
 	if (kstrtobool(val, &v) || !v) {
-		pr_err("recorder: slowest_reset takes 1: %.*s\n",
-		       (int)pvtrace_rec_len(val), val);
+		pr_err("recorder: slowest_reset takes 1: %s\n",
+		       pvtrace_val(&shown, val));
 		return -EINVAL;
 	}
 	/* Each CPU empties its own tables at its next offer. */
