@@ -251,8 +251,8 @@ diff_hist /tmp/idle0.interval /tmp/idle1.interval >/tmp/idle.interval
 shown() {
 	awk '$3 { printf "%s-%s:%d ", $1, $2, $3 }' "$1" | sed 's/-18446744073709551615/+/g'
 }
-# median FILE: "lo hi" of the bucket holding the median sample, or "none".
-median() {
+# hist_median FILE: "lo hi" of the bucket holding the median sample, or "none".
+hist_median() {
 	awk '{ lo[NR] = $1; hi[NR] = $2; c[NR] = $3; n += $3 }
 	     END { if (!n) { print "none"; exit }
 		   for (i = 1; i <= NR; i++) { s += c[i]; if (2 * s >= n) { print lo[i], hi[i]; exit } } }' "$1"
@@ -263,8 +263,8 @@ tap_diag "  busy: $(shown /tmp/busy.ratio)"
 tap_diag "steal per interval, all vCPUs, ns:intervals"
 tap_diag "  idle: $(shown /tmp/idle.interval)"
 tap_diag "  busy: $(shown /tmp/busy.interval)"
-mi=$(median /tmp/idle.ratio)
-mb=$(median /tmp/busy.ratio)
+mi=$(hist_median /tmp/idle.ratio)
+mb=$(hist_median /tmp/busy.ratio)
 tap_diag "median window: idle ${mi% *}..${mi#* }%, busy ${mb% *}..${mb#* }%"
 [ "$mi" != none ] && [ "$mb" != none ]
 tap_ok $? "both runs recorded ratio windows"
