@@ -59,6 +59,9 @@
 #   domu-pvhvm-cloud: the cloud flavour, what Debian's images on AWS's Xen instances
 #   boot, as a PVHVM domU of an amd64 dom0.
 # - native: plain QEMU, no hypervisor: pvtrace refuses to load.
+# - *-100: a check that once failed in CI, repeated 100 times in one boot of the row
+#   it failed in (pvtrace.repeat): 58-recorder's slowest_reset on 6.1 PV, 62-drivers'
+#   netfront reload under traffic on the 6.1 PVHVM domU.
 # A PVH dom0 with several vCPUs on several emulated CPUs sometimes dies in a triple
 # fault inside Xen's SVM world switch, with or without pvtrace (measured rates:
 # Documentation/lab-textpoke.rst): such a boot (LAB_FAULT_RE, Xen's own RIP in the
@@ -112,6 +115,8 @@ MATRIX=(
 	"f K612 domu-pv        domu-pv    1   4.17 invariant - $BASE,steal,drivers,recorder"
 	"f K510 domu-pv        domu-pv    1   4.17 invariant - $BASE,drivers"
 	"f K72  domu-pv        domu-pv    1   4.17 invariant - $BASE,drivers"
+	"f K61  pv-recorder-100 pv        2/1 4.17 invariant 3600 recorder pvtrace.tests=58-* pvtrace.repeat=100"
+	"f K61  domu-pvhvm-netfront-100 domu-pvhvm 1 4.20 invariant 5400 drivers pvtrace.tests=62-* pvtrace.repeat=100"
 )
 DEFAULT_TIMEOUT=${PVTRACE_TIMEOUT:-600}
 TAIL_LINES=40
