@@ -89,10 +89,11 @@ resolve_kver() {
 	esac
 }
 
-# The line a release belongs to (its NAME), from kernels.env.
+# The line a release belongs to (its NAME), from kernels.env; while setup.sh
+# writes kernels.env for the first time, from the names it has set so far.
 line_of() {
 	local n
-	load_kernels
+	[ ! -r "$KERNELS_ENV" ] || load_kernels
 	for n in $(line_names); do
 		[ "${!n:-}" = "$1" ] && { echo "$n"; return 0; }
 	done
