@@ -62,6 +62,9 @@
 # - *-100: a check that once failed in CI, repeated 100 times in one boot of the row
 #   it failed in (pvtrace.repeat): 58-recorder's slowest_reset on 6.1 PV, 62-drivers'
 #   netfront reload under traffic on the 6.1 PVHVM domU.
+# - *-capture: the debugfs tree of a kernel line and guest type, every hook on, for the
+#   fixtures of the exporter's and the command's unit tests (90-exporter.sh prints it;
+#   selftests/exporter/extract-capture.sh LOG DIR takes it out; fixtures/README).
 # A PVH dom0 with several vCPUs on several emulated CPUs sometimes dies in a triple
 # fault inside Xen's SVM world switch, with or without pvtrace (measured rates:
 # Documentation/lab-textpoke.rst): such a boot (LAB_FAULT_RE, Xen's own RIP in the
@@ -117,6 +120,11 @@ MATRIX=(
 	"f K72  domu-pv        domu-pv    1   4.17 invariant - $BASE,drivers"
 	"f K61  pv-recorder-100 pv        2/1 4.17 invariant 3600 recorder pvtrace.tests=58-* pvtrace.repeat=100"
 	"f K61  domu-pvhvm-netfront-100 domu-pvhvm 1 4.20 invariant 5400 drivers pvtrace.tests=62-* pvtrace.repeat=100"
+	"f K510 pv-capture     pv         2/1 4.17 invariant - exporter pvtrace.exporter_capture=1 pvtrace.insmod=drivers=1"
+	"f K612 pvh-capture    pvh        2/1 4.20 invariant - exporter pvtrace.exporter_capture=1 pvtrace.insmod=drivers=1"
+	"f K72  pv-capture     pv         2/1 4.20 invariant - exporter pvtrace.exporter_capture=1 pvtrace.insmod=drivers=1"
+	"f K61  domu-pv-capture domu-pv   1   4.17 invariant - exporter pvtrace.exporter_capture=1 pvtrace.insmod=drivers=1"
+	"f K72  domu-pvhvm-capture domu-pvhvm 1 4.20 invariant - exporter pvtrace.exporter_capture=1 pvtrace.insmod=drivers=1"
 )
 DEFAULT_TIMEOUT=${PVTRACE_TIMEOUT:-600}
 TAIL_LINES=40
