@@ -34,7 +34,8 @@ static char *run(const char *dir, const struct pvt_export_opts *o, int *ret,
 int main(void)
 {
 	static const char *const fx[] = {
-		"6.1-pv", "6.1-pv-ext", "6.1-pvh", "generic-steal"
+		"6.1-pv", "6.1-pv-ext", "6.1-pvh", "generic-steal",
+		"5.10-pv", "6.12-pvh", "7.2-pv", "6.1-domu-pv", "7.2-domu-pvhvm"
 	};
 	static const struct {
 		const char *name;

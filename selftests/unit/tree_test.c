@@ -58,6 +58,11 @@ static void walk(const char *dir)
 
 static const char *const fixtures[] = {
 	FIXTURES "/6.1-pv", FIXTURES "/6.1-pv-ext", FIXTURES "/6.1-pvh",
+	FIXTURES "/5.10-pv",
+	FIXTURES "/6.12-pvh",
+	FIXTURES "/7.2-pv",
+	FIXTURES "/6.1-domu-pv",
+	FIXTURES "/7.2-domu-pvhvm",
 	FIXTURES "/generic-steal", CMD_FIXTURES "/6.1-pv-b",
 	CMD_FIXTURES "/6.1-pv-untimed", CMD_FIXTURES "/generic-steal-b",
 };
@@ -136,7 +141,8 @@ static void test_broken(void)
 {
 	static const char *const fx[] = {
 		FIXTURES "/6.1-pv-ext", FIXTURES "/6.1-pvh",
-		FIXTURES "/generic-steal",
+		FIXTURES "/generic-steal", FIXTURES "/7.2-pv",
+		FIXTURES "/7.2-domu-pvhvm",
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(fx); i++) {
@@ -299,7 +305,7 @@ int main(void)
 	if (!mkdtemp(tmp))
 		ksft_exit_fail_msg("mkdtemp\n");
 	ksft_print_header();
-	ksft_set_plan(ARRAY_SIZE(fixtures) + 30 + 5 + 8 + 3);
+	ksft_set_plan(ARRAY_SIZE(fixtures) + 50 + 5 + 8 + 3);
 	test_fixtures();
 	test_broken();
 	test_missing();
