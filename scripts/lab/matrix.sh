@@ -122,7 +122,7 @@ MATRIX=(
 	"f K72  domu-pv        domu-pv    1   4.17 invariant - $BASE,drivers"
 	"f K61  pv-recorder-100 pv        2/1 4.17 invariant 3600 recorder pvtrace.tests=58-* pvtrace.repeat=100"
 	"f K61  domu-pvhvm-netfront-100 domu-pvhvm 1 4.20 invariant 5400 drivers pvtrace.tests=62-* pvtrace.repeat=100"
-	"f K72  pv-params      pv         2/1 4.20 invariant 1800 core,params"
+	"f K72  pv-params      pv         2/1 4.20 invariant 3600 core,params"
 	"f K510 pv-steal       pv         2/1 4.17 invariant - core,steal"
 	"f K510 pv-capture     pv         2/1 4.17 invariant - exporter pvtrace.exporter_capture=1 pvtrace.insmod=drivers=1"
 	"f K612 pvh-capture    pvh        2/1 4.20 invariant - exporter pvtrace.exporter_capture=1 pvtrace.insmod=drivers=1"
