@@ -40,6 +40,7 @@ tap_diag "a multicall of $n entries; timing $timing; multicall calls $calls0, ma
 tap_plan 3
 k=0
 moved=0
+late=0
 bad=0
 longest=0
 while [ $k -lt "$ROUNDS" ]; do
@@ -49,11 +50,31 @@ while [ $k -lt "$ROUNDS" ]; do
 	pp=$!
 	while ! grep -q '^start' /tmp/69-call 2>/dev/null; do usleep 20000; done
 	usleep 300000
-	taskset -p -c 0 $pp >/dev/null || bad=$((bad + 1))
+	# taskset -p reads the affinity, sets it, and reads it again to print
+	# it. Where the set waits for the call's end (PVH, HVM), the process
+	# may exit and be reaped (this shell's wait for taskset reaps any
+	# child) before that last read: "No such process" after the move took
+	# effect (the call ended on vCPU 0). Where the shell shares a CPU with
+	# the call's vCPU (2 vCPUs on 1 CPU in the lab), it may also come back
+	# only after the call has ended: a round that ended before the move
+	# (on vCPU 1). Neither is a failure when the call's line is there.
+	moveok=1
+	taskset -p -c 0 $pp >/dev/null 2>/tmp/69-taskset || moveok=0
 	t1=$(cut -d' ' -f1 /proc/uptime)
 	wait $pp || bad=$((bad + 1))
 	# "call <ms> rc <result> end <uptime> cpus <a> <b>"
 	set -- $(grep '^call' /tmp/69-call)
+	if [ $moveok = 0 ]; then
+		if [ $# -ge 9 ] && [ "$9" = 0 ] && grep -q 'No such process' /tmp/69-taskset; then
+			tap_diag "call $k: moved as it ended; taskset's last read found it gone"
+		elif [ $# -ge 9 ] && grep -q 'No such process' /tmp/69-taskset; then
+			late=$((late + 1))
+			tap_diag "call $k ended before taskset ran: $(cat /tmp/69-taskset)"
+		else
+			bad=$((bad + 1))
+			tap_diag "call $k: taskset failed: $(cat /tmp/69-taskset)"
+		fi
+	fi
 	ms=${2:-0} rc=${4:-x} end=${6:-0} a=${8:-?} b=${9:-?}
 	[ "$rc" = 0 ] || bad=$((bad + 1))
 	[ "$ms" -gt "$longest" ] 2>/dev/null && longest=$ms
@@ -70,10 +91,10 @@ tap_diag "multicall: $calls more calls, max_ns $max; time_backwards +$back; the 
 
 if [ "$(summary_get guest_type)" = xen-pv ]; then
 	[ $bad = 0 ] && [ "$moved" -ge 1 ]
-	tap_ok $? "$ROUNDS long privcmd calls moved to another vCPU while inside the hypercall ($moved moved mid-call; $bad failures)"
+	tap_ok $? "$ROUNDS long privcmd calls moved to another vCPU while inside the hypercall ($moved moved mid-call; $late ended before the move; $bad failures)"
 else
 	[ $bad = 0 ]
-	tap_ok $? "$ROUNDS long privcmd calls, affinity changed meanwhile: each returned whole ($moved moved mid-call: only PV preempts them; $bad failures)"
+	tap_ok $? "$ROUNDS long privcmd calls, affinity changed meanwhile: each returned whole ($moved moved mid-call: only PV preempts them; $late ended before the move; $bad failures)"
 fi
 # A PV kernel batches its own page-table updates in multicalls too.
 if [ "$(summary_get guest_type)" = xen-pv ]; then
