@@ -207,8 +207,18 @@ done
 [ -n "$bad" ] && sed 's/^/# /' "$U/percpu"
 m1=$(st upcall_probe_missed)
 m2=$(st dispatch_probe_missed)
-[ -z "$bad" ] && [ "$m1" = 0 ] && [ "$m2" = 0 ]
-tap_ok $? "handler runs <= events, histograms count every upcall, no foreign or overflowed runs, no probe missed (bad: ${bad:-none}; missed: upcall $m1, dispatch $m2)"
+# Before rethook (5.10), kprobe_flush_task() marks the CPU busy with kprobes
+# while it frees a dead task's kretprobe instances, in finish_task_switch()
+# with interrupts on: an upcall taken then is missed by both probes, and
+# counted as missed (Documentation/ABI/testing/debugfs-pvtrace). There a
+# few misses, reported, are the kernel's; elsewhere there must be none.
+maxmiss=0
+if grep -q ' kprobe_flush_task$' /proc/kallsyms; then
+	maxmiss=$(awk '!/^#/ { s += $2 } END { print int(s / 1000) + 2 }' "$U/percpu")
+	tap_diag "kprobe_flush_task() here: up to $maxmiss reported misses allowed"
+fi
+[ -z "$bad" ] && [ "$m1" -le "$maxmiss" ] && [ "$m2" -le "$maxmiss" ]
+tap_ok $? "handler runs <= events, histograms count every upcall, no foreign or overflowed runs, no probe missed but the kernel's (bad: ${bad:-none}; missed: upcall $m1, dispatch $m2; allowed $maxmiss)"
 
 # CPU hotplug re-binds the vCPU's timer and IPIs: the new bindings count.
 if [ -w $C ]; then
