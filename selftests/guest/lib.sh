@@ -107,6 +107,26 @@ long_call_setup() {
 		tap_skip_all "hcall-long cannot calibrate a long multicall here"
 }
 
+# long_call_started FILE PID: wait until the hcall-long of PID has written
+# "start" to FILE, at most 60 s; false, saying why, if it ended first or
+# did not start in time (a test that waited for ever here could not be
+# told from a frozen guest).
+long_call_started() {
+	_w=0
+	while ! grep -q '^start' "$1" 2>/dev/null; do
+		if ! kill -0 "$2" 2>/dev/null; then
+			tap_diag "hcall-long ended without starting its call: $(cat "$1" 2>/dev/null)"
+			return 1
+		fi
+		if [ $_w -ge 3000 ]; then
+			tap_diag "hcall-long did not start its call within 60 s"
+			return 1
+		fi
+		usleep 20000
+		_w=$((_w + 1))
+	done
+}
+
 summary_get() {
 	"$PVT_CHECK" get "$PVT_DIR/summary" "$1"
 }

@@ -48,7 +48,12 @@ while [ $k -lt "$ROUNDS" ]; do
 	rm -f /tmp/69-call
 	taskset -c 1 "$long_bin" "$n" >/tmp/69-call &
 	pp=$!
-	while ! grep -q '^start' /tmp/69-call 2>/dev/null; do usleep 20000; done
+	if ! long_call_started /tmp/69-call $pp; then
+		bad=$((bad + 1))
+		kill $pp 2>/dev/null
+		wait $pp
+		continue
+	fi
 	usleep 300000
 	# taskset -p reads the affinity, sets it, and reads it again to print
 	# it. Where the set waits for the call's end (PVH, HVM), the process

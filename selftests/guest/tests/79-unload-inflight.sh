@@ -39,7 +39,12 @@ while [ $c -lt "$CYCLES" ]; do
 	rm -f /tmp/79-call
 	taskset -c 1 "$long_bin" "$n" >/tmp/79-call &
 	pp=$!
-	while ! grep -q '^start' /tmp/79-call 2>/dev/null; do usleep 20000; done
+	if ! long_call_started /tmp/79-call $pp; then
+		bad=$((bad + 1))
+		kill $pp 2>/dev/null
+		wait $pp
+		continue
+	fi
 	usleep 500000
 	# The call is inside the stub: at least one call in flight.
 	f=$("$PVT_CHECK" get "$PVT_DIR/hypercalls/status" in_flight 2>/dev/null)
