@@ -63,7 +63,11 @@ install_host_tools() {
 		"${missing[@]}" </dev/null >&2
 }
 
-qemu_version() { qemu-system-x86_64 --version 2>/dev/null | sed -n '1s/.*version \([0-9][0-9.]*\).*/\1/p'; }
+# Empty, not an error, where QEMU is not installed yet (set -e and pipefail are on).
+qemu_version() {
+	command -v qemu-system-x86_64 >/dev/null || return 0
+	qemu-system-x86_64 --version 2>/dev/null | sed -n '1s/.*version \([0-9][0-9.]*\).*/\1/p' || true
+}
 
 # QEMU >= QEMU_MIN, from bookworm-backports; stops with one line if that fails.
 install_qemu() {
