@@ -292,7 +292,9 @@ if [ "$rc" = 0 ] && [ -n "$PY" ]; then
 import json, sys
 d = json.load(open(sys.argv[1]))
 src = d["sources"]
-assert abs(sum(s["share_pct"] for s in src) - d["total_share_pct"]) < 1e-6
+# Each share is printed rounded to 6 decimals (the wall time, so the shares, vary
+# from run to run): the sum may miss the total by half a unit per term.
+assert abs(sum(s["share_pct"] for s in src) - d["total_share_pct"]) <= (len(src) + 1) * 5e-7 + 1e-9
 assert sum(s["time_ns"] for s in src) == d["total_ns"] == 480000000
 assert [s["time_ns"] for s in src] == sorted((s["time_ns"] for s in src), reverse=True)
 rows = d["hypercalls"]["rows"]
