@@ -4,12 +4,14 @@
 # fault/no-fault per boot with the faulting RIP, then a rate per configuration.
 # Usage: repro-textpoke.sh [--runs K] [--rounds N] [--timeout S] [--events LIST]
 #                          [--append-extra "guest args"] [--xen-extra "Xen args"]
-#                          [--accel "tcg,thread=single"] [--qemu BINARY] [--tag NAME] CONFIG...
+#                          [--accel "tcg,thread=single"] [--qemu BINARY] [--tag NAME]
+#                          [--xen 4.17|4.20] CONFIG...
 #   CONFIG is KERNEL-MODE-VCPUS[/CPUS], e.g. 6.12-pv-2 6.12-pvh-2 6.12-pvh-4/2 6.1-pvh-2
 #   (KERNEL: a short version, 6.1 to 7.2, resolved through kernels.env; MODE: pv, pvh,
 #   native; CPUS: the emulated CPUs, default VCPUS).
 #   --accel replaces boot.sh's "-accel tcg" and --qemu runs another qemu-system-x86_64 build
 #   (through a PATH shim that lives only as long as this script: for experiments).
+#   --xen picks the hypervisor (default: boot.sh's, 4.17 for PV and 4.20 for PVH).
 #   --tag names the experiment: logs go to <config>[-<tag>]-<i>.log, RATE lines carry it.
 # Output: "REPRO: <config> run i/K: FAULT|NOFAULT|INCOMPLETE rounds=a/b rip=SYMBOL first=..."
 #         "RATE: <config> faults=F/K runs, rounds before fault: ..."
@@ -19,7 +21,7 @@
 
 usage() { sed -n '2,/^# shellcheck/{/^# shellcheck/d;p}' "$0" >&2; exit 2; }
 
-runs=1 rounds=300 tmo='' events='' extra='' xen_extra='' accel='' qemu_bin='' tag='' configs=()
+runs=1 rounds=300 tmo='' events='' extra='' xen_extra='' xen_ver='' accel='' qemu_bin='' tag='' configs=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--runs) runs=$2; shift 2 ;;
@@ -31,6 +33,7 @@ while [ $# -gt 0 ]; do
 	--accel) accel=$2; shift 2 ;;
 	--qemu) qemu_bin=$2; shift 2 ;;
 	--tag) tag=$2; shift 2 ;;
+	--xen) xen_ver=$2; shift 2 ;;
 	-h | --help) usage ;;
 	-*) die "unknown argument $1" ;;
 	*) configs+=("$1"); shift ;;
@@ -91,7 +94,7 @@ for cfg in "${configs[@]}"; do
 		logf=$outdir/${cfg//\//on}${tag:+-$tag}-$i.log
 		"$LAB_DIR/boot.sh" --kernel "$kver" --mode "$mode" --vcpus "$vcpus" --cpus "$cpus" --timeout "$tmo" \
 			--initrd "$initrd" --append-extra "$guest_args $extra" --xen-extra "$xen_extra" \
-			--log "$logf" 2>"$logf.host" || true
+			${xen_ver:+--xen "$xen_ver"} --log "$logf" 2>"$logf.host" || true
 		line=$(grep -a -m1 '##PVTRACE-REPRO ' "$logf" | tr -d '\r' || true)
 		done_rounds=$(echo "$line" | sed -n 's/.* rounds=\([0-9/]*\).*/\1/p')
 		if [ -z "$done_rounds" ]; then
@@ -116,7 +119,7 @@ for cfg in "${configs[@]}"; do
 		[ -n "$status" ] || status="boot.sh: $(tail -n1 "$logf.host")"
 		echo "REPRO: $cfg${tag:+ [$tag]} run $i/$runs: $verdict rounds=${done_rounds:-?/$rounds} rip=${rip:-none} first=\"${first:-none}\" ($status) log=$logf"
 	done
-	echo "RATE: $cfg${tag:+ [$tag]} faults=$nfault/$runs runs (nofault=$nok incomplete=$ninc) rounds=$rounds${at:+ fault after rounds:$at}${accel:+ accel=$accel}${qemu_bin:+ qemu=$qemu_bin}${extra:+ append=\"$extra\"}${xen_extra:+ xen=\"$xen_extra\"}"
+	echo "RATE: $cfg${tag:+ [$tag]} faults=$nfault/$runs runs (nofault=$nok incomplete=$ninc) rounds=$rounds${xen_ver:+ xen=$xen_ver}${at:+ fault after rounds:$at}${accel:+ accel=$accel}${qemu_bin:+ qemu=$qemu_bin}${extra:+ append=\"$extra\"}${xen_extra:+ xen=\"$xen_extra\"}"
 	[ "$nfault" = 0 ] || any_fault=1
 done
 [ "$any_fault" = 0 ]
