@@ -94,6 +94,9 @@ run_tap unit/pvtrace-cmd "$repo/selftests/pvtrace-cmd/run.sh"
 run_tap unit/pvtrace-top "$repo/selftests/pvtrace-cmd/top.sh"
 run_tap unit/grafana "$repo/selftests/grafana/run.sh"
 
+# The lab's classifiers of a failed boot (scripts/lab/faults.sh) on real consoles.
+run_tap unit/lab-faults "$repo/selftests/lab/faults.sh"
+
 layer "style"
 run_check "style: checkpatch --strict" "$repo/scripts/checkpatch.sh"
 

@@ -19,6 +19,8 @@
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 # shellcheck source=lib-run.sh
 . "$LAB_DIR/lib-run.sh"
+# shellcheck source=faults.sh
+. "$LAB_DIR/faults.sh"
 
 # One row per boot. The config name is <kernel short version>-<suffix>, e.g. 6.12-pvh.
 # Columns:
@@ -70,7 +72,8 @@
 # Documentation/lab-textpoke.rst): such a boot (LAB_FAULT_RE, Xen's own RIP in the
 # dump, no ##PVTRACE-DONE) is run again, at most LAB_ATTEMPTS times, each retry a
 # SKIP line naming the fault. So is a PVH dom0 with an emulated TSC and several vCPUs
-# that freezes silently (lab_freeze; seen without pvtrace too); such rows get a shorter
+# that freezes silently (lab_freeze; seen without pvtrace too), and any boot with several
+# emulated CPUs that dies of a stale int3 (lab_stale_int3); freezing rows get a shorter
 # timeout, so that a freeze costs less.
 BASE=core,upcalls,hypercalls
 MATRIX=(
@@ -133,9 +136,8 @@ MATRIX=(
 )
 DEFAULT_TIMEOUT=${PVTRACE_TIMEOUT:-600}
 TAIL_LINES=40
-# Kernel messages that fail a configuration even when every test passed.
+# The kernel's own debugfs open/rmmod race (parse_log, 99-kernel-log.sh).
 DEBUGFS_RACE_RE='WARNING: CPU: [0-9]+ PID: [0-9]+ at fs/debugfs/file.c:[0-9]+ full_proxy_open'
-KERNEL_BAD_RE='Oops: |BUG: |WARNING: CPU: |WARNING: at |Kernel panic|general protection fault|INFO: task .* blocked for|rcu: INFO: |\(XEN\) .*crashed|\(XEN\) Panic'
 
 usage() { sed -n '2,/^# shellcheck/{/^# shellcheck/d;p}' "$0" >&2; exit 2; }
 
@@ -165,32 +167,6 @@ parse_log() {
 
 LAB_JOBS=${PVTRACE_LAB_JOBS:-$(($(nproc) >= 2 ? 2 : 1))}
 LAB_ATTEMPTS=${PVTRACE_LAB_ATTEMPTS:-3}
-# The emulated SVM's fault: a PVH dom0 vCPU's triple fault whose dumped state is Xen's
-# own (code segment e008, Xen's text), on a machine with several emulated CPUs.
-LAB_FAULT_RE='\(XEN\) d0v[0-9]+ Triple fault'
-# lab_fault MODE CPUS LOG: the fault's console line, if the boot ended in it.
-lab_fault() {
-	local mode=$1 cpus=$2 logf=$3 line
-	[ "$mode" = pvh ] && [ "$cpus" -gt 1 ] || return 1
-	grep -aq '##PVTRACE-DONE' "$logf" && return 1
-	line=$(grep -a -m1 -E "$LAB_FAULT_RE" "$logf" | tr -d '\r') || return 1
-	grep -a -A3 -E "$LAB_FAULT_RE" "$logf" | grep -aq 'RIP: *e008:\[<ffff82d0' || return 1
-	echo "${line#"(XEN) "} in Xen's SVM world switch"
-}
-# The emulated machine's freeze: a PVH dom0 whose TSC Xen emulates (tsc plain), with
-# several vCPUs, whose console goes silent until the timeout with no message of trouble
-# (no oops, stall or lockup report: nothing runs, not even a timer). Seen without pvtrace,
-# during the kernel's own bring-up of its second vCPU (Documentation/lab-textpoke.rst).
-# lab_freeze MODE TSC VCPUS LOG: what the console said last, if the boot ended so.
-lab_freeze() {
-	local mode=$1 tsc=$2 vcpus=$3 logf=$4 last
-	[ "$mode" = pvh ] && [ "$tsc" = plain ] && [ "$vcpus" -gt 1 ] || return 1
-	grep -aq '##PVTRACE-DONE' "$logf" && return 1
-	grep -aq '^##PVTRACE-HOST boot-end status="timeout' "$logf" || return 1
-	grep -aqE "$KERNEL_BAD_RE" "$logf" && return 1
-	last=$(tr -d '\r' <"$logf" | grep -av -e '^##PVTRACE-HOST' -e '^qemu-system' | grep -a . | tail -n 1)
-	echo "a silent freeze with an emulated TSC, the console's last line: ${last:0:100}"
-}
 
 # selftests/guest/tests/90-exporter.sh prints the /metrics its node_exporter
 # served (gzip + base64) between ##EXPORTER-METRICS-BEGIN/END: check it with
@@ -250,6 +226,7 @@ run_row() {
 		lab_boot "$logf" "$vcpus" "${args[@]}" 2>&1 || true
 		[ "$attempt" -lt "$LAB_ATTEMPTS" ] || break
 		fault=$(lab_fault "$mode" "${vcpus#*/}" "$logf") ||
+			fault=$(lab_stale_int3 "${vcpus#*/}" "$logf") ||
 			fault=$(lab_freeze "$mode" "$tsc" "${vcpus%/*}" "$logf") || break
 		mv "$logf" "$labdir/$cfg.attempt$attempt.log"
 		echo "SKIP: $cfg/lab-fault/$attempt boot $attempt ended in a known fault of the emulated machine ($fault; Documentation/lab-textpoke.rst): the row runs again (log: $cfg.attempt$attempt.log)" |

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The lab's classifiers of a failed boot (scripts/lab/faults.sh), in TAP: each
+# recognises the emulated machine's fault it names in a real console log
+# (fixtures/, cut from boots of the kernel-only reproducer and of the matrix), and
+# refuses the same log when any condition it rests on is not met, so that a
+# pvtrace failure is never run again as the emulator's.
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$here/../..
+fx=$here/fixtures
+
+# shellcheck source-path=SCRIPTDIR source=../guest/tap.sh
+. "$top/selftests/guest/tap.sh"
+# shellcheck source-path=SCRIPTDIR source=../../scripts/lab/faults.sh
+. "$top/scripts/lab/faults.sh"
+
+t=$(mktemp -d)
+trap 'rm -rf "$t"' EXIT
+tap_plan 16
+
+# yes DESC CMD...: CMD recognises the fault (status 0 and a description).
+yes() {
+	local desc=$1 out
+	shift
+	out=$("$@")
+	tap_ok $? "$desc${out:+: $out}"
+}
+# no DESC CMD...: CMD refuses.
+no() {
+	local desc=$1
+	shift
+	! "$@" >/dev/null
+	tap_ok $? "$desc"
+}
+# variant NAME SED-SCRIPT FIXTURE: a copy of FIXTURE changed by SED-SCRIPT.
+variant() {
+	sed "$2" "$fx/$3" >"$t/$1"
+	cmp -s "$fx/$3" "$t/$1" && echo "variant $1 changed nothing" >&2
+	echo "$t/$1"
+}
+
+int3=$fx/pv-stale-int3.log
+yes "stale int3 recognised (7.2 PV dom0, 3 vCPUs on 2 CPUs, no pvtrace)" lab_stale_int3 2 "$int3"
+no "stale int3: not with one emulated CPU" lab_stale_int3 1 "$int3"
+no "stale int3: not with interrupts on (IF set)" \
+	lab_stale_int3 2 "$(variant if 's/EFLAGS: 00000082/EFLAGS: 00000282/' pv-stale-int3.log)"
+no "stale int3: not while memory still holds the int3 (cc before RIP)" \
+	lab_stale_int3 2 "$(variant cc 's/ e9 <0f> / cc <0f> /' pv-stale-int3.log)"
+no "stale int3: not at a pvtrace RIP" \
+	lab_stale_int3 2 "$(variant mod 's|RIP: e030:__schedule+0x2a7/0x1070|RIP: e030:pvtrace_hcall_exit+0x1/0x90 [pvtrace]|' pv-stale-int3.log)"
+no "stale int3: not when another oops came first" \
+	lab_stale_int3 2 "$(variant bug '/Oops: int3/i [   10.700000] BUG: kernel NULL pointer dereference, address: 0000000000000000' pv-stale-int3.log)"
+no "stale int3: not after ##PVTRACE-DONE" \
+	lab_stale_int3 2 "$(variant finished "\$a ##PVTRACE-DONE" pv-stale-int3.log)"
+no "stale int3: not a triple fault" lab_stale_int3 2 "$fx/pvh-triple-xen.log"
+
+yes "triple fault in Xen's SVM world switch recognised (6.12 PVH, 2 on 2)" lab_fault pvh 2 "$fx/pvh-triple-xen.log"
+no "triple fault: not on one emulated CPU" lab_fault pvh 1 "$fx/pvh-triple-xen.log"
+no "triple fault: not in a PV dom0" lab_fault pv 2 "$fx/pvh-triple-xen.log"
+no "triple fault: not with the guest's own state in the dump (user RIP)" lab_fault pvh 2 "$fx/pvh-triple-user.log"
+
+yes "silent freeze recognised (PVH, emulated TSC, 2 vCPUs)" lab_freeze pvh plain 2 "$fx/pvh-silent.log"
+no "silent freeze: not with an invariant TSC" lab_freeze pvh invariant 2 "$fx/pvh-silent.log"
+no "silent freeze: not with one vCPU" lab_freeze pvh plain 1 "$fx/pvh-silent.log"
+no "silent freeze: not when the kernel reported trouble" \
+	lab_freeze pvh plain 2 "$(variant oops "\$i [   60.000000] Oops: general protection fault" pvh-silent.log)"
+tap_done
