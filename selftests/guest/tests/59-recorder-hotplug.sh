@@ -22,6 +22,10 @@ is_loaded || tap_skip_all "pvtrace is not loaded"
 tap_plan 3
 w0=$(dmesg | grep -cE 'WARNING:|BUG:|Oops|general protection')
 busy_loops /sys/hypervisor/version/extra
+# Recording first: a recording cannot start while recorder/trace is open,
+# and the reader below opens it over and over.
+echo on >"$P/record"
+rec=$?
 (
 	while :; do
 		for f in "$R/status" "$R/percpu" "$R/trace" "$PVT_DIR/slowest"; do
@@ -34,7 +38,6 @@ files=$(cd "$PVT_DIR" && ls hypercalls/percpu hypercalls/totals upcalls/percpu s
 # shellcheck disable=SC2086 # a list of files
 "$WATCH" "$PVT_DIR" 12 2000 $files >/tmp/59-watch 2>&1 &
 wp=$!
-echo on >"$P/record"
 fails=0
 c=0
 while [ $c -lt $CYCLES ]; do
@@ -50,9 +53,9 @@ wrc=$?
 kill $rdr
 wait $rdr 2>/dev/null
 stop_loops
-tap_diag "watch: $(tail -n 1 /tmp/59-watch); recorder: $(awk '{ printf "%s=%s ", $1, $2 }' "$R/status")"
-[ $fails = 0 ] && [ "$(cat $C)" = 1 ] && [ $wrc = 0 ]
-tap_ok $? "$CYCLES offline/online cycles of cpu1 while recording and reading; no counter went back"
+tap_diag "watch: $(tail -n 1 /tmp/59-watch); recorder (started: rc $rec): $(awk '{ printf "%s=%s ", $1, $2 }' "$R/status")"
+[ $rec = 0 ] && [ $fails = 0 ] && [ "$(cat $C)" = 1 ] && [ $wrc = 0 ]
+tap_ok $? "a recording started, then $CYCLES offline/online cycles of cpu1 while recording and reading; no counter went back"
 n=$(awk 'NR > 1' "$R/trace" | wc -l)
 awk 'NR > 1 { if ($1 + 0 < last) bad = 1; last = $1 + 0 } END { exit bad }' "$R/trace"
 ordered=$?
