@@ -10,10 +10,14 @@
 #   pvtrace.events=a/b,c/d tracefs event paths under events/ (default irq/irq_handler_entry,sched/sched_switch);
 #                          "none": a control run, same rounds and load but no text patching
 #   pvtrace.load=N         background load loops (default: one per vCPU)
+#   pvtrace.hotplug=1      each round also takes cpu1 offline and online again (0.5 s
+#                          each), and the load loops also read /sys/hypervisor/version/extra
+#                          (a hypercall each): 59-recorder-hotplug's cycle, without pvtrace
 # Prints one result line the host parses (scripts/lab/repro-textpoke.sh):
 #   ##PVTRACE-REPRO result=nofault|fault|error rounds=<done>/<asked> ...
 
 rounds=300
+hotplug=0
 events="irq/irq_handler_entry,sched/sched_switch"
 load=$(grep -c ^processor /proc/cpuinfo)
 read -r cmdline </proc/cmdline
@@ -22,6 +26,7 @@ for arg in $cmdline; do
 	pvtrace.rounds=*) rounds=${arg#*=} ;;
 	pvtrace.events=*) events=${arg#*=} ;;
 	pvtrace.load=*) load=${arg#*=} ;;
+	pvtrace.hotplug=*) hotplug=${arg#*=} ;;
 	esac
 done
 
@@ -49,12 +54,15 @@ faulted() { dmesg | grep -qE 'Oops: |BUG: |general protection fault|Kernel panic
 pids=
 i=0
 while [ "$i" -lt "$load" ]; do
-	(while :; do cat /proc/interrupts /proc/stat >/dev/null; done) </dev/null &
+	extra=
+	[ "$hotplug" = 1 ] && [ -r /sys/hypervisor/version/extra ] && extra=/sys/hypervisor/version/extra
+	# shellcheck disable=SC2086 # $extra: no file or one
+	(while :; do cat /proc/interrupts /proc/stat $extra >/dev/null; done) </dev/null &
 	pids="$pids $!"
 	i=$((i + 1))
 done
 
-echo "textpoke: rounds=$rounds events=$events load=$load cpus=$(grep -c ^processor /proc/cpuinfo) kernel=$(uname -r)"
+echo "textpoke: rounds=$rounds events=${events:-none} hotplug=$hotplug load=$load cpus=$(grep -c ^processor /proc/cpuinfo) kernel=$(uname -r)"
 result=nofault
 n=0
 while [ "$n" -lt "$rounds" ]; do
@@ -63,6 +71,12 @@ while [ "$n" -lt "$rounds" ]; do
 	for p in $paths; do (echo 0 >"$p"); done
 	# Control run: as many short-lived subshells as a patching round, and some time.
 	[ -z "$paths" ] && (true) && (true) && (true) && (true) && sleep 1
+	if [ "$hotplug" = 1 ]; then
+		echo 0 >/sys/devices/system/cpu/cpu1/online || echo "textpoke: cpu1 offline failed"
+		usleep 500000
+		echo 1 >/sys/devices/system/cpu/cpu1/online || echo "textpoke: cpu1 online failed"
+		usleep 500000
+	fi
 	n=$((n + 1))
 	if faulted; then
 		result=fault
