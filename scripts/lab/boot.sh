@@ -29,6 +29,8 @@
 # dom0) are derived from --mode; --append-extra comes later, so it can override them.
 # Exit: 0 the guest printed ##PVTRACE-DONE; 2 timeout; 3 crash; 1 QEMU ended otherwise.
 # A last line "##PVTRACE-HOST boot-end ..." is appended to the log.
+# Env: PVTRACE_SILENT_DUMP=S: after S seconds of console silence under Xen, type Xen's
+# debug keys (default 120; 0 never), marked "##PVTRACE-HOST console silent ...".
 # shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -40,6 +42,13 @@ CRASH_RE='Kernel panic - not syncing|\(XEN\) Hardware Dom0 crashed|\(XEN\) Domai
 OOPS_RE='Oops: |BUG: unable to handle|general protection fault'
 OOPS_QUIET=30
 CRASH_GRACE=3  # seconds to let a panic/crash dump finish printing
+# Under Xen, a console silent this long (and no oops, crash or end yet) makes the host
+# type Xen's debug keys on the serial line (CTRL-a three times, then XEN_KEYS: dom0's
+# vCPU registers and stacks, the domains' vCPU and event state, the run queues, each
+# CPU's registers), so that a freeze's log says where every vCPU was. The run still
+# ends at its timeout. 0: never; never on native or --icount (benchmark) boots.
+SILENT_DUMP=${PVTRACE_SILENT_DUMP:-120}
+XEN_KEYS='0 q r d'
 DONE_GRACE=30  # seconds for poweroff after ##PVTRACE-DONE
 
 usage() { sed -n '2,/^# shellcheck/{/^# shellcheck/d;p}' "$0" >&2; exit 2; }
@@ -184,17 +193,42 @@ mkdir -p "$(dirname "$logf")"
 : >"$logf"
 log "boot $kver $mode xen=$xen tsc=$tsc vcpus=$vcpus cpus=$cpus mem=${mem}M timeout=${tmo}s -> $logf"
 start=$SECONDS
+# QEMU's stdin (its serial line, -nographic) is a FIFO held open here, so that the
+# host can type Xen's debug keys into it (SILENT_DUMP); nothing else is ever written.
+keys_dir=$(mktemp -d)
+mkfifo "$keys_dir/in"
+exec 3<>"$keys_dir/in"
 # timeout(1) is the backstop: even if this script dies, QEMU dies after $tmo + 10 s.
-timeout --kill-after=10 "$tmo" "${qemu[@]}" </dev/null >>"$logf" 2>&1 &
+timeout --kill-after=10 "$tmo" "${qemu[@]}" <"$keys_dir/in" >>"$logf" 2>&1 &
 qpid=$!
 # TERM to timeout(1) is forwarded to QEMU.
-trap 'kill "$qpid" 2>/dev/null || true; rm -rf "${d0dir:-}"' EXIT
+trap 'kill "$qpid" 2>/dev/null || true; rm -rf "${d0dir:-}" "$keys_dir"' EXIT
 
-done_at='' crash_at='' oops_at='' last_size=0 last_change=$SECONDS reason=''
+# xen_dump: Xen's state on the console. With -nographic, CTRL-a is QEMU's escape
+# ("CTRL-a CTRL-a" sends one CTRL-a); three CTRL-a switch Xen's serial input to Xen.
+xen_dump() {
+	local k
+	echo "##PVTRACE-HOST console silent for ${SILENT_DUMP}s: Xen debug keys $XEN_KEYS" >>"$logf"
+	printf '\001\001\001\001\001\001' >&3
+	sleep 1
+	for k in $XEN_KEYS; do
+		printf '%s' "$k" >&3
+		sleep 3
+	done
+}
+
+done_at='' crash_at='' oops_at='' last_size=0 last_change=$SECONDS reason='' dumped=''
+[ "$mode" = native ] && dumped=never
+[ "$SILENT_DUMP" = 0 ] && dumped=never
+[ "$icount" = 1 ] && dumped=never # a benchmark: nothing may disturb it
 while kill -0 "$qpid" 2>/dev/null; do
 	sleep 1
 	size=$(stat -c %s "$logf")
 	if [ "$size" != "$last_size" ]; then last_size=$size last_change=$SECONDS; fi
+	if [ -z "$dumped$done_at$crash_at$oops_at" ] && [ $((SECONDS - last_change)) -ge "$SILENT_DUMP" ]; then
+		xen_dump
+		dumped=yes
+	fi
 	if [ -z "$done_at" ] && grep -aq '##PVTRACE-DONE' "$logf"; then done_at=$SECONDS; fi
 	if [ -z "$crash_at" ] && grep -aEq "$CRASH_RE" "$logf"; then crash_at=$SECONDS; fi
 	if [ -z "$oops_at" ] && grep -aEq "$OOPS_RE" "$logf"; then oops_at=$SECONDS; fi
@@ -213,6 +247,8 @@ done
 qrc=0
 wait "$qpid" || qrc=$?
 trap - EXIT
+exec 3>&-
+rm -rf "$keys_dir"
 [ -n "${d0dir:-}" ] && rm -rf "$d0dir"
 elapsed=$((SECONDS - start))
 

@@ -55,6 +55,8 @@ lab_freeze() {
 	grep -aq '##PVTRACE-DONE' "$logf" && return 1
 	grep -aq '^##PVTRACE-HOST boot-end status="timeout' "$logf" || return 1
 	grep -aqE "$KERNEL_BAD_RE" "$logf" && return 1
-	last=$(tr -d '\r' <"$logf" | grep -av -e '^##PVTRACE-HOST' -e '^qemu-system' | grep -a . | tail -n 1)
+	# The last line before the host typed Xen's debug keys (boot.sh, SILENT_DUMP).
+	last=$(tr -d '\r' <"$logf" | sed '/^##PVTRACE-HOST console silent/,$d' |
+		grep -av -e '^##PVTRACE-HOST' -e '^qemu-system' | grep -a . | tail -n 1)
 	echo "a silent freeze with an emulated TSC, the console's last line: ${last:0:100}"
 }

@@ -18,7 +18,16 @@ fx=$here/fixtures
 
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
-tap_plan 16
+tap_plan 17
+
+# lab_freeze_says LAST LOG: lab_freeze on a PVH, emulated-TSC, 2-vCPU LOG names LAST.
+# shellcheck disable=SC2317 # called through yes()
+lab_freeze_says() {
+	local out
+	out=$(lab_freeze pvh plain 2 "$2") || return 1
+	echo "$out"
+	[[ $out == *": $1" ]]
+}
 
 # yes DESC CMD...: CMD recognises the fault (status 0 and a description).
 yes() {
@@ -62,6 +71,9 @@ no "triple fault: not in a PV dom0" lab_fault pv 2 "$fx/pvh-triple-xen.log"
 no "triple fault: not with the guest's own state in the dump (user RIP)" lab_fault pvh 2 "$fx/pvh-triple-user.log"
 
 yes "silent freeze recognised (PVH, emulated TSC, 2 vCPUs)" lab_freeze pvh plain 2 "$fx/pvh-silent.log"
+yes "silent freeze: the last line is the guest's, not the Xen dump typed after it" \
+	lab_freeze_says "sh: write error: Device or resource busy" \
+	"$(variant dump '/^qemu-system/i ##PVTRACE-HOST console silent for 120s: Xen debug keys 0 q r d\n(XEN) *** Serial input to Xen (type '"'CTRL-a'"' three times to switch input)\n(XEN) '"'d'"' pressed -> dumping registers' pvh-silent.log)"
 no "silent freeze: not with an invariant TSC" lab_freeze pvh invariant 2 "$fx/pvh-silent.log"
 no "silent freeze: not with one vCPU" lab_freeze pvh plain 1 "$fx/pvh-silent.log"
 no "silent freeze: not when the kernel reported trouble" \
