@@ -5,10 +5,11 @@
 # comes back 5 times while every vCPU makes hypercalls, pvtrace records,
 # and a reader loops over the recorder's files, slowest and the per-vCPU
 # views. The recording reads whole and in order afterwards, the counters
-# never went back, and nothing shows in the kernel log.
+# never went back, and nothing shows in the kernel log. PVTRACE_REPEAT
+# (pvtrace.repeat=N): 5*N cycles.
 . "$(dirname "$0")/../lib.sh"
 
-CYCLES=5
+CYCLES=$((5 * ${PVTRACE_REPEAT:-1}))
 C=/sys/devices/system/cpu/cpu1/online
 P=/sys/module/pvtrace/parameters
 R=$PVT_DIR/recorder
