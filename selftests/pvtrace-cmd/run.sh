@@ -379,6 +379,33 @@ tap_ok $? "status --json: a hook off by its module parameter says which"
 pvt status -d "$t/dbg/pvtrace"
 [ "$rc" = 5 ] && grep -q 'not available' "$t/stdout"
 tap_ok $? "status, debugfs not mounted: exit 5, says so"
+# Not root: debugfs is root-only (mode 0700), so any other user is refused
+# at the tree; a file made 0400 refuses it the same way one level down.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
+	rm -rf "$t/np" && mkdir -p "$t/np/dbg" && cp -R "$fix/6.1-pv" "$t/np/dbg/pvtrace"
+	chmod 0700 "$t/np/dbg"
+	chmod 0755 "$t" "$t/np"
+	cp "$PVTRACE" "$t/np/pvtrace" && chmod 0755 "$t/np/pvtrace"
+	# asuser ARGS...: the command as nobody; status in $rc, stderr in $t/np/err.
+	asuser() {
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$t/np/pvtrace" "$@" \
+			>/dev/null 2>"$t/np/err"
+		rc=$?
+	}
+	asuser stat -d "$t/np/dbg/pvtrace" -- true
+	r1=$rc
+	[ "$rc" = 6 ] && [ "$(wc -l <"$t/np/err")" = 1 ] &&
+		grep -q 'permission denied: debugfs is root-only, run pvtrace as root' "$t/np/err"
+	ok1=$?
+	chmod 0755 "$t/np/dbg"
+	chmod 0400 "$t/np/dbg/pvtrace/summary"
+	asuser status -d "$t/np/dbg/pvtrace"
+	r2=$rc
+	[ $ok1 = 0 ] && [ "$rc" = 6 ] && grep -q 'pvtrace/summary: permission denied' "$t/np/err"
+	tap_ok $? "not root: stat and status exit 6 with one line saying to run as root ($r1 $r2)"
+else
+	tap_skip "not root: stat and status exit 6" "needs root and setpriv to become another user"
+fi
 
 rm -rf "$t/rec" && cp -R "$fix/6.1-pv-ext" "$t/rec"
 cp "$top/selftests/report/fixtures/basic.trace" "$t/rec/recorder/trace"
