@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Build the guest initramfs: static busybox, /pvtrace.ko for KVER, the static pvtrace
-# command as /usr/bin/pvtrace, selftests/guest as /selftests and its init as /init.
+# command as /usr/bin/pvtrace, node_exporter and tmux (with their libraries),
+# selftests/guest as /selftests and its init as /init.
 # Usage: mkinitramfs.sh [--small] KVER OUT.cpio.gz
-#   --small: without node_exporter, the benchmark module and the pvtrace command (a third
+#   --small: without node_exporter, tmux, the benchmark module and the pvtrace command (a third
 #            of the size), for an HVM domU, whose firmware copies the initramfs in
 #            through port I/O (Documentation/lab-domu.rst); 90-exporter.sh then skips
 #            node_exporter, 92-pvtrace-cmd.sh everything.
@@ -79,17 +80,34 @@ if [ "$small" = 0 ]; then
 		die "building the pvtrace command (make pvtrace) failed"
 	install -m 0755 "$REPO/pvtrace" "$stage/usr/bin/pvtrace"
 fi
+# copy_prog BIN DEST: a dynamically linked program as DEST in the image, with the
+# libraries the host's loader finds for it.
+copy_prog() {
+	install -D -m 0755 "$1" "$stage$2"
+	for lib in $(ldd "$1" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
+		mkdir -p "$stage$(dirname "$lib")"
+		cp -L "$lib" "$stage$lib"
+	done
+}
 ne=$ROOTFS/usr/bin/prometheus-node-exporter
 if [ "$small" = 1 ]; then
 	:
 elif [ -x "$ne" ]; then
-	install -m 0755 "$ne" "$stage/usr/bin/prometheus-node-exporter"
-	for lib in $(ldd "$ne" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
-		mkdir -p "$stage$(dirname "$lib")"
-		cp -L "$lib" "$stage$lib"
-	done
+	copy_prog "$ne" /usr/bin/prometheus-node-exporter
 else
 	log "no $ne (scripts/lab/setup.sh): 90-exporter.sh will skip node_exporter"
+fi
+# tmux, a terminal for 92-pvtrace-cmd.sh to drive `pvtrace top` through: the host's
+# (scripts/lab/setup.sh installs it), with the C.UTF-8 locale it insists on.
+tm=$(command -v tmux || true)
+if [ "$small" = 1 ]; then
+	:
+elif [ -n "$tm" ] && [ -d /usr/lib/locale/C.utf8 ]; then
+	copy_prog "$tm" /usr/bin/tmux
+	mkdir -p "$stage/usr/lib/locale"
+	cp -a /usr/lib/locale/C.utf8 "$stage/usr/lib/locale/"
+else
+	log "no tmux or no /usr/lib/locale/C.utf8 on the host: 92-pvtrace-cmd.sh will skip top in a terminal"
 fi
 cp -a "$guest" "$stage/selftests"
 install -m 0755 "$guest/init" "$stage/init"

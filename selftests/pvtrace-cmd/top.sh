@@ -70,7 +70,7 @@ first_row() {
 }
 
 "$TMUX_BIN" new-session -d -s "$sess" -x 120 -y 45 \
-	"$PVTRACE top -d $fix --delay 30; echo EXITED:\$?; stty -a | grep -qw icanon && echo ICANON; sleep 60"
+	"$PVTRACE top -d $fix --delay 30; echo EXITED:\$?; stty -a | tr ' ;' '\\n\\n' | grep -qx icanon && echo ICANON; sleep 60"
 wait_for 'HYPERCALL$' && screen | grep -Eq '^ +0 +[0-9.]+ +[0-9.]+%' && screen | grep -Eq '^ +1 +[0-9.]+ ' &&
 	screen | grep -q ' mmu_update$' && screen | grep -q ' timer0$' && screen | grep -q 'CHANNEL (HANDLER)$' &&
 	[ "$(first_row HYPERCALL)" = mmu_update ]

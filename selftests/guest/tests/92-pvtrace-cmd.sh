@@ -8,6 +8,10 @@
 #     XENVER_version each) counts at least 700 xen_version calls, its
 #     shares add up, and it exits with the command's status;
 #   - top -n 2 into a pipe prints two plain blocks with rows;
+#   - top in a terminal (tmux, from the host's packages, in the initramfs):
+#     the screen shows the vCPU rows and a table of live rows in the order
+#     of its sort key; the keys t, n and c re-sort it; q quits with exit 0
+#     and gives the terminal back in canonical mode;
 #   - export agrees with scripts/pvtrace-exporter on the live tree: run
 #     between two exporter runs, it has every series of the first and none
 #     that the second lacks (but the few whose labels name the current
@@ -29,7 +33,7 @@ is_loaded || tap_skip_all "pvtrace is not loaded"
 rm -rf "$W"
 mkdir -p "$W"
 
-tap_plan 14
+tap_plan 18
 
 "$PVT" status >"$W/status" 2>&1
 rc=$?
@@ -89,6 +93,85 @@ if hcall_hook_off; then
 else
 	awk '$NF == "HYPERCALL" { getline; if ($1 ~ /^[0-9.]+$/) f = 1 } END { exit !f }' "$W/top"
 	tap_ok $? "top shows hypercall rows"
+fi
+
+# top in a terminal: tmux's pane, driven by send-keys, read by capture-pane.
+if ! command -v tmux >/dev/null 2>&1; then
+	for d in "the rows, by calls" "t sorts by time" "n sorts by name" "q quits"; do
+		tap_skip "top in tmux: $d" "no tmux in the initramfs (the host had none: apt-get install tmux)"
+	done
+elif hcall_hook_off && upcall_hook_off; then
+	for d in "the rows, by calls" "t sorts by time" "n sorts by name" "q quits"; do
+		tap_skip "top in tmux: $d" "the hypercall and upcall hooks are off: no table to sort"
+	done
+else
+	TMUX_TMPDIR=$W
+	export TMUX_TMPDIR
+	# The table whose order is checked: hypercalls, else channels.
+	hdr=HYPERCALL hdr_re='HYPERCALL$'
+	if hcall_hook_off; then
+		hdr="CHANNEL (HANDLER)" hdr_re='CHANNEL \(HANDLER\)$'
+	fi
+	screen() {
+		tmux capture-pane -p -t top92 2>/dev/null
+	}
+	# wait_for REGEX: until the screen matches, up to 20 s.
+	wait_for() {
+		_i=0
+		while ! screen | grep -Eq "$1"; do
+			_i=$((_i + 1))
+			[ $_i -ge 200 ] && return 1
+			sleep 0.1
+		done
+	}
+	# sorted KEY: the table's rows on the screen are in KEY's order
+	# (calls/s or TIME% not increasing, names in strcmp order) and there are
+	# at least 2; prints "N rows" or what is out of order. The table may end
+	# at the screen's bottom, with a line that says how many rows it left out.
+	sorted() {
+		screen | awk -v h="$hdr" -v k="$1" '
+			pos && !NF { pos = 0 }
+			# A row starts with its rate; "(N more rows: ...)" is not one.
+			pos && $1 ~ /^[0-9.]+$/ {
+				n++; name = substr($0, pos)
+				c = $1 + 0; t = $2; sub(/%$/, "", t); t = t + 0
+				if (n > 1 && (k == "calls" && c > pc || k == "time" && t > pt ||
+				    k == "name" && name < pn))
+					bad = bad sprintf(" row %d (%s) after (%s)", n, name, pn)
+				pc = c; pt = t; pn = name
+			}
+			substr($0, length($0) - length(h) + 1) == h { pos = length($0) - length(h) + 1; n = 0 }
+			END { if (bad != "") print "out of order:" bad; else if (n < 2) print n " rows"; else print n " rows, ok" }'
+	}
+	tmux new-session -d -s top92 -x 120 -y 50 \
+		"$PVT top --delay 30; echo EXITED:\$?; stty -a | tr ' ;' '\\n\\n' | grep -qx icanon && echo ICANON; sleep 120"
+	wait_for "$hdr_re" && screen | grep -q 'sorted by calls' &&
+		screen | awk '$1 == "CPU" { c = 1; next } c && /^ +[0-9]+ / { n++ } END { exit n < 1 }'
+	r=$?
+	o=$(sorted calls)
+	case "$o" in *", ok") ;; *) r=1 ;; esac
+	[ $r -ne 0 ] && screen | tap_diag -
+	tap_ok $r "top in tmux: vCPU rows, the $hdr table by calls ($o)"
+	tmux send-keys -t top92 t
+	wait_for 'sorted by time'
+	r=$?
+	o=$(sorted time)
+	case "$o" in *", ok") ;; *) r=1 ;; esac
+	[ $r -ne 0 ] && screen | tap_diag -
+	tap_ok $r "top in tmux: t sorts by time ($o)"
+	tmux send-keys -t top92 n
+	wait_for 'sorted by name'
+	r=$?
+	o=$(sorted name)
+	case "$o" in *", ok") ;; *) r=1 ;; esac
+	[ $r -ne 0 ] && screen | tap_diag -
+	tap_ok $r "top in tmux: n sorts by name ($o)"
+	tmux send-keys -t top92 q
+	wait_for 'EXITED:0' && wait_for 'ICANON' && ! screen | grep -Eq "$hdr_re"
+	r=$?
+	[ $r -ne 0 ] && screen | tap_diag -
+	tap_ok $r "top in tmux: q quits with exit 0, the screen and the terminal mode restored"
+	tmux kill-server 2>/dev/null
 fi
 
 # export between two exporter runs.
