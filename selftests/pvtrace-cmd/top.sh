@@ -50,19 +50,9 @@ cleanup_tmux() {
 }
 trap cleanup_tmux EXIT
 
-# screen: the visible pane.
-screen() {
-	"$TMUX_BIN" capture-pane -p -t "$sess" 2>/dev/null
-}
-# wait_for REGEX: until the screen matches, up to 10 s.
-wait_for() {
-	_i=0
-	while ! screen | grep -Eq "$1"; do
-		_i=$((_i + 1))
-		[ $_i -ge 100 ] && return 1
-		sleep 0.1
-	done
-}
+TMUX_SESSION=$sess
+# shellcheck source-path=SCRIPTDIR source=../guest/tmux.sh
+. "$top/selftests/guest/tmux.sh"
 # first_row HEADER: the name in the first row under the table's header.
 first_row() {
 	screen | awk -v h="$1" 'found { sub(/^ *[0-9.]+ +[-0-9.%]+ +[-0-9.]+ [a-z]+ +/, ""); print; exit }

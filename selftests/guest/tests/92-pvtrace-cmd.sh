@@ -112,18 +112,8 @@ else
 	if hcall_hook_off; then
 		hdr="CHANNEL (HANDLER)" hdr_re='CHANNEL \(HANDLER\)$'
 	fi
-	screen() {
-		tmux capture-pane -p -t top92 2>/dev/null
-	}
-	# wait_for REGEX: until the screen matches, up to 20 s.
-	wait_for() {
-		_i=0
-		while ! screen | grep -Eq "$1"; do
-			_i=$((_i + 1))
-			[ $_i -ge 200 ] && return 1
-			sleep 0.1
-		done
-	}
+	TMUX_SESSION=top92
+	. "$(dirname "$0")/../tmux.sh"
 	# sorted KEY: the table's rows on the screen are in KEY's order
 	# (calls/s or TIME% not increasing, names in strcmp order) and there are
 	# at least 2; prints "N rows" or what is out of order. The table may end
@@ -145,27 +135,23 @@ else
 	}
 	tmux new-session -d -s top92 -x 120 -y 50 \
 		"$PVT top --delay 30; echo EXITED:\$?; stty -a | tr ' ;' '\\n\\n' | grep -qx icanon && echo ICANON; sleep 120"
-	wait_for "$hdr_re" && screen | grep -q 'sorted by calls' &&
+	# check_sort KEY R TEXT: the screen says "sorted by KEY" and its rows are in
+	# KEY's order; R is the result of what was checked before.
+	check_sort() {
+		_r=$2
+		wait_for "sorted by $1" || _r=1
+		_o=$(sorted "$1")
+		case "$_o" in *", ok") ;; *) _r=1 ;; esac
+		[ $_r -ne 0 ] && screen | tap_diag -
+		tap_ok $_r "top in tmux: $3 ($_o)"
+	}
+	wait_for "$hdr_re" &&
 		screen | awk '$1 == "CPU" { c = 1; next } c && /^ +[0-9]+ / { n++ } END { exit n < 1 }'
-	r=$?
-	o=$(sorted calls)
-	case "$o" in *", ok") ;; *) r=1 ;; esac
-	[ $r -ne 0 ] && screen | tap_diag -
-	tap_ok $r "top in tmux: vCPU rows, the $hdr table by calls ($o)"
+	check_sort calls $? "vCPU rows, the $hdr table by calls"
 	tmux send-keys -t top92 t
-	wait_for 'sorted by time'
-	r=$?
-	o=$(sorted time)
-	case "$o" in *", ok") ;; *) r=1 ;; esac
-	[ $r -ne 0 ] && screen | tap_diag -
-	tap_ok $r "top in tmux: t sorts by time ($o)"
+	check_sort time 0 "t sorts by time"
 	tmux send-keys -t top92 n
-	wait_for 'sorted by name'
-	r=$?
-	o=$(sorted name)
-	case "$o" in *", ok") ;; *) r=1 ;; esac
-	[ $r -ne 0 ] && screen | tap_diag -
-	tap_ok $r "top in tmux: n sorts by name ($o)"
+	check_sort name 0 "n sorts by name"
 	tmux send-keys -t top92 q
 	wait_for 'EXITED:0' && wait_for 'ICANON' && ! screen | grep -Eq "$hdr_re"
 	r=$?
