@@ -45,13 +45,16 @@ CRASH_GRACE=3  # seconds to let a panic/crash dump finish printing
 # Under Xen, a console silent this long (and no oops, crash or end yet) makes the host
 # type Xen's debug keys on the serial line (CTRL-a three times, then XEN_KEYS: dom0's
 # vCPU registers and stacks, the domains' vCPU and event state, the run queues, each
-# CPU's registers), so that a freeze's log says where every vCPU was. The run still
+# CPU's registers), then QEMU's monitor commands QEMU_INFO (the emulated CPUs' registers
+# and interrupt state), so that a freeze's log says where every vCPU was. The run still
 # ends at its timeout. 0: never; never on native or --icount (benchmark) boots. Long,
 # because the dump stops the machine for seconds: a healthy test that happened to be
 # quiet that long would be disturbed (with 8 s, 59-recorder-hotplug's watcher saw a read
 # take 2.3 s, over its 2 s bound); make test's longest test runs about 200 s.
 SILENT_DUMP=${PVTRACE_SILENT_DUMP:-240}
 XEN_KEYS='0 q r d'
+# Then, through QEMU's monitor: each "info" command, "_" for a space.
+QEMU_INFO='registers_-a lapic pic irq registers_-a'
 DONE_GRACE=30  # seconds for poweroff after ##PVTRACE-DONE
 
 usage() { sed -n '2,/^# shellcheck/{/^# shellcheck/d;p}' "$0" >&2; exit 2; }
@@ -224,6 +227,21 @@ xen_dump() {
 		printf '%s' "$k" >&3
 		sleep 3
 	done
+	# Then QEMU's own view, which needs neither Xen nor the guest to answer (CTRL-a c
+	# switches the line to QEMU's monitor and back): every emulated CPU's registers
+	# twice, 5 s apart (moving or stuck, in Xen or in the guest), the interrupt
+	# controllers (the local APIC of CPU 0, the monitor's CPU) and the count of interrupts
+	# raised per line.
+	sleep 5
+	echo "##PVTRACE-HOST QEMU monitor: $QEMU_INFO" >>"$logf"
+	printf '\001c' >&3
+	sleep 1
+	for k in $QEMU_INFO; do
+		printf 'info %s\n' "${k//_/ }" >&3
+		sleep 5
+	done
+	printf '\001c' >&3
+	echo "##PVTRACE-HOST QEMU monitor end" >>"$logf"
 }
 
 done_at='' crash_at='' oops_at='' last_size=0 last_change=$SECONDS reason='' dumped=''
