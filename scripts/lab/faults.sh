@@ -63,3 +63,44 @@ lab_freeze() {
 		grep -av -e '^##PVTRACE-HOST' -e '^qemu-system' | grep -a . | tail -n 1)
 	echo "a silent freeze with an emulated TSC, the console's last line: ${last:0:100}"
 }
+
+# The emulator's lost interrupt: a boot silent until its timeout, whose QEMU monitor dump
+# (boot.sh, after the silence) shows emulated CPU 0 at the same RIP with the same
+# registers in both samples taken seconds apart, not halted, while its local APIC holds
+# a vector pending (IRR) that nothing in service blocks and that outranks the processor
+# priority (PPR): the emulated CPU does not take an interrupt it should. Seen on QEMU 10
+# in 6.12 PVH dom0s, 2 vCPUs on 1 CPU, Xen 4.20: CPU 0 ran dom0's read_lock spin (a
+# writer held the lock on the other vCPU) while Xen's timer (vector 0xfa) stayed pending,
+# so Xen never ran again to switch vCPUs, answer its debug keys or poll its console
+# (Documentation/lab-textpoke.rst, "The lost timer interrupt").
+# lab_lost_interrupt LOG: a description of it, if the boot ended so.
+lab_lost_interrupt() {
+	local logf=$1 mon rips regs irr ppr v
+	grep -aq '##PVTRACE-DONE' "$logf" && return 1
+	grep -aq '^##PVTRACE-HOST boot-end status="timeout' "$logf" || return 1
+	grep -aqE "$KERNEL_BAD_RE" "$logf" && return 1
+	# The monitor's part of the log, without carriage returns and terminal escapes.
+	mon=$(sed -n '/^##PVTRACE-HOST QEMU monitor:/,/^##PVTRACE-HOST QEMU monitor end/p' "$logf" |
+		tr -d '\r' | sed 's/\x1b\[[0-9;]*[A-Za-z]//g')
+	[ -n "$mon" ] || return 1
+	# CPU 0's register lines (RAX to RIP) in each `info registers -a` sample.
+	regs=$(awk '/^CPU#0$/ { s++; c = 1; next } /^CPU#/ { c = 0 }
+		c && /^(RAX|RSI|R8 |R12|RIP)=/ { print s ": " $0 }' <<<"$mon")
+	[ "$(grep -c '^1: ' <<<"$regs")" = 5 ] && [ "$(grep -c '^2: ' <<<"$regs")" = 5 ] || return 1
+	[ "$(sed -n 's/^1: //p' <<<"$regs")" = "$(sed -n 's/^2: //p' <<<"$regs")" ] || return 1
+	rips=$(sed -n 's/^1: RIP=\([0-9a-f]*\) .*/\1/p' <<<"$regs")
+	grep -q '^1: RIP=.* HLT=0' <<<"$regs" || return 1
+	# The local APIC: a pending vector, none in service, above the PPR's class.
+	grep -qP '^ISR\t \(none\)$' <<<"$mon" || return 1
+	irr=$(sed -n 's/^IRR\t \([0-9 ]*[0-9]\) *$/\1/p' <<<"$mon")
+	ppr=$(sed -n 's/.* PPR 0x\([0-9a-f]*\).*/\1/p' <<<"$mon")
+	[ -n "$irr" ] && [ -n "$ppr" ] || return 1
+	for v in $irr; do
+		if ((v >> 4 > 16#$ppr >> 4)); then
+			printf 'CPU 0 ran on at RIP %s (registers unchanged between two samples) while its local APIC held vector 0x%x pending above PPR 0x%s, not taken\n' \
+				"$rips" "$v" "$ppr"
+			return 0
+		fi
+	done
+	return 1
+}

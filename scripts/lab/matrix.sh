@@ -73,8 +73,9 @@
 # dump, no ##PVTRACE-DONE) is run again, at most LAB_ATTEMPTS times, each retry a
 # SKIP line naming the fault. So is a PVH dom0 with an emulated TSC and several vCPUs
 # that freezes silently (lab_freeze; seen without pvtrace too), and any boot with several
-# emulated CPUs that dies of a stale int3 (lab_stale_int3); freezing rows get a shorter
-# timeout, so that a freeze costs less.
+# emulated CPUs that dies of a stale int3 (lab_stale_int3), and any boot silent until its
+# timeout whose QEMU monitor dump shows CPU 0 not taking a pending interrupt
+# (lab_lost_interrupt); freezing rows get a shorter timeout, so that a freeze costs less.
 BASE=core,upcalls,hypercalls
 MATRIX=(
 	"c K61  pv-stress      pv         2   4.17 invariant - stress pvtrace.stress=5"
@@ -227,7 +228,8 @@ run_row() {
 		[ "$attempt" -lt "$LAB_ATTEMPTS" ] || break
 		fault=$(lab_fault "$mode" "${vcpus#*/}" "$logf") ||
 			fault=$(lab_stale_int3 "${vcpus#*/}" "$logf") ||
-			fault=$(lab_freeze "$mode" "$tsc" "${vcpus%/*}" "$logf") || break
+			fault=$(lab_freeze "$mode" "$tsc" "${vcpus%/*}" "$logf") ||
+			fault=$(lab_lost_interrupt "$logf") || break
 		mv "$logf" "$labdir/$cfg.attempt$attempt.log"
 		echo "SKIP: $cfg/lab-fault/$attempt boot $attempt ended in a known fault of the emulated machine ($fault; Documentation/lab-textpoke.rst): the row runs again (log: $cfg.attempt$attempt.log)" |
 			tee -a "$results"
