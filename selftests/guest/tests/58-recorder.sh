@@ -120,8 +120,11 @@ if [ $privcmd = 1 ]; then
 	after=$(awk '$1 == "xen_version" && $2 == "pagesize" { print $4 }' $PVT_DIR/hypercalls/subcommands)
 fi
 evl=
-# Stopped by the loop's last command, right after its events.
-[ $upcalls = 1 ] && evl=$("$EVL" 200 $DOMID_SELF "awk 'NR > 1 { print \$1, \$3 }' $PVT_DIR/hypercalls/totals >/tmp/rec-tot2; echo off > $P/record" 2>&1)
+# Stopped by the loop's last command, right after its events, once each
+# online vCPU has run a task: the upcall that delivered the last event may
+# still be on its way out on another vCPU (with 2 vCPUs on 1 CPU, Xen can run
+# the woken reader first), and an upcall is recorded when it returns.
+[ $upcalls = 1 ] && evl=$("$EVL" 200 $DOMID_SELF "awk 'NR > 1 { print \$1, \$3 }' $PVT_DIR/hypercalls/totals >/tmp/rec-tot2; for c in \$(awk '/^processor/ { print \$3 }' /proc/cpuinfo); do taskset -c \$c true; done; echo off > $P/record" 2>&1)
 [ "$(status state)" = recording ] && tot /tmp/rec-tot2
 echo off >$P/record
 tot /tmp/rec-tot3
