@@ -54,7 +54,7 @@ CRASH_GRACE=3  # seconds to let a panic/crash dump finish printing
 SILENT_DUMP=${PVTRACE_SILENT_DUMP:-240}
 XEN_KEYS='0 q r d'
 # Then, through QEMU's monitor: each "info" command, "_" for a space.
-QEMU_INFO='registers_-a lapic pic irq registers_-a'
+QEMU_INFO='registers_-a lapic pic irq registers_-a lapic'
 DONE_GRACE=30  # seconds for poweroff after ##PVTRACE-DONE
 
 usage() { sed -n '2,/^# shellcheck/{/^# shellcheck/d;p}' "$0" >&2; exit 2; }
@@ -228,10 +228,10 @@ xen_dump() {
 		sleep 3
 	done
 	# Then QEMU's own view, which needs neither Xen nor the guest to answer (CTRL-a c
-	# switches the line to QEMU's monitor and back): every emulated CPU's registers
-	# twice, 5 s apart (moving or stuck, in Xen or in the guest), the interrupt
-	# controllers (the local APIC of CPU 0, the monitor's CPU) and the count of interrupts
-	# raised per line.
+	# switches the line to QEMU's monitor and back), 5 s per command: every emulated CPU's
+	# registers and CPU 0's local APIC (the monitor's CPU) twice, 20 s apart (moving or
+	# stuck, in Xen or in the guest; an interrupt taken or still pending), the PICs and
+	# the count of interrupts raised per line (scripts/lab/faults.sh reads them).
 	sleep 5
 	echo "##PVTRACE-HOST QEMU monitor: $QEMU_INFO" >>"$logf"
 	printf '\001c' >&3
