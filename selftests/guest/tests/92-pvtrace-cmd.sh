@@ -10,7 +10,7 @@
 #   - top -n 2 into a pipe prints two plain blocks with rows;
 #   - top in a terminal (tmux, from the host's packages, in the initramfs):
 #     the screen shows the vCPU rows and a table of live rows in the order
-#     of its sort key; the keys t, n and c re-sort it; q quits with exit 0
+#     of its sort key (calls first); the keys t and n re-sort it; q quits with exit 0
 #     and gives the terminal back in canonical mode;
 #   - export agrees with scripts/pvtrace-exporter on the live tree: run
 #     between two exporter runs, it has every series of the first and none
