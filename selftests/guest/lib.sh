@@ -92,7 +92,17 @@ cycles() {
 	cycle_secs=$(($(date +%s) - _t0))
 }
 
-# summary_get KEY: the value of KEY in the summary file.
+# end_cycles [PARAM=VALUE...]: the end of a cycling test: stops the loops,
+# checks that pvtrace unloads cleanly (a TAP line), and loads it again with the
+# row's parameters and these, as the tests after it expect.
+end_cycles() {
+	stop_loops
+	pvt_rmmod
+	! is_loaded
+	tap_ok $? "unloads cleanly at the end"
+	pvt_insmod "$@"
+}
+
 # long_call_setup MS: the entries (in $long_n) of a privcmd multicall that
 # takes about MS ms or more on vCPU 1 (bin/hcall-long), or the script is
 # skipped, saying why. $long_bin is the program.
@@ -127,6 +137,7 @@ long_call_started() {
 	done
 }
 
+# summary_get KEY: the value of KEY in the summary file.
 summary_get() {
 	"$PVT_CHECK" get "$PVT_DIR/summary" "$1"
 }

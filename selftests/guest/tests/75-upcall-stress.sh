@@ -51,9 +51,4 @@ tap_ok $? "after the cycles, a fresh load counts the event stream"
 
 kill $evl
 wait $evl 2>/dev/null
-stop_loops
-pvt_rmmod
-! is_loaded
-tap_ok $? "unloads cleanly at the end"
-# Leave it loaded, as the tests after this one expect.
-pvt_insmod
+end_cycles
