@@ -1,19 +1,73 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Parser and checker for the pvtrace debugfs record format, shared by the
- * pvtrace command and the tests. Strict on purpose: a missing final
+ * Reader, parser and checker for the pvtrace debugfs record format, shared
+ * by the pvtrace command and the tests. Strict on purpose: a missing final
  * newline (a truncated read), an empty field, a control character, a
  * record with the wrong number of fields or a gap between histogram
  * buckets is an error.
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "pvt_parse.h"
+
+char *pvt_slurp(const char *path, size_t *len, int *err)
+{
+	size_t cap = 8192, n = 0;
+	char *buf, *bigger;
+	ssize_t got;
+	int fd;
+
+	*err = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		*err = errno;
+		return NULL;
+	}
+	buf = malloc(cap + 1);
+	if (!buf) {
+		*err = ENOMEM;
+		close(fd);
+		return NULL;
+	}
+	/* debugfs files report size 0: read until EOF. */
+	for (;;) {
+		got = read(fd, buf + n, cap - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			*err = errno;
+			goto out_free;
+		}
+		if (!got)
+			break;
+		n += got;
+		if (n == cap) {
+			bigger = realloc(buf, 2 * cap + 1);
+			if (!bigger) {
+				*err = ENOMEM;
+				goto out_free;
+			}
+			buf = bigger;
+			cap *= 2;
+		}
+	}
+	close(fd);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+
+out_free:
+	free(buf);
+	close(fd);
+	return NULL;
+}
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 {

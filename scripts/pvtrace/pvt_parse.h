@@ -23,6 +23,13 @@ struct pvt_table {
 	char *store;		/* owns every string */
 };
 
+/*
+ * The whole file at @path as text (malloc'ed, NUL-terminated; its length in
+ * @len), read until EOF since debugfs files report size 0; or NULL with the
+ * errno in @err.
+ */
+char *pvt_slurp(const char *path, size_t *len, int *err);
+
 /* 0 on success; else -1 and a message naming the line in @err. */
 int pvt_parse(const char *text, size_t len, struct pvt_table *t,
 	      char *err, size_t errlen);

@@ -71,9 +71,6 @@ int pvt_tree_check(const char *dir, struct pvt_err *e);
 int pvt_load(const char *dir, const char *rel, int optional,
 	     struct pvt_table *t, struct pvt_err *e);
 
-/* The whole file DIR/REL as text (malloc'ed, NUL-terminated), or NULL. */
-char *pvt_slurp(const char *path, size_t *len, int *err);
-
 /* Check the known-numeric columns and histograms of a parsed file. */
 int pvt_check_table(const char *rel, const struct pvt_table *t,
 		    char *msg, size_t msglen);

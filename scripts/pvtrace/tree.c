@@ -51,58 +51,6 @@ int pvt_usage_err(const char *fmt, ...)
 	return PVT_EXIT_USAGE;
 }
 
-char *pvt_slurp(const char *path, size_t *len, int *err)
-{
-	size_t cap = 8192, n = 0;
-	char *buf, *bigger;
-	ssize_t got;
-	int fd;
-
-	*err = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		*err = errno;
-		return NULL;
-	}
-	buf = malloc(cap + 1);
-	if (!buf) {
-		*err = ENOMEM;
-		close(fd);
-		return NULL;
-	}
-	/* debugfs files report size 0: read until EOF. */
-	for (;;) {
-		got = read(fd, buf + n, cap - n);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			*err = errno;
-			goto out_free;
-		}
-		if (!got)
-			break;
-		n += got;
-		if (n == cap) {
-			bigger = realloc(buf, 2 * cap + 1);
-			if (!bigger) {
-				*err = ENOMEM;
-				goto out_free;
-			}
-			buf = bigger;
-			cap *= 2;
-		}
-	}
-	close(fd);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-
-out_free:
-	free(buf);
-	close(fd);
-	return NULL;
-}
-
 /* The parent of @dir is missing or empty: debugfs is not mounted there. */
 static int unmounted(const char *dir)
 {

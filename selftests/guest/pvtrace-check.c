@@ -18,46 +18,14 @@
 #include "kselftest.h"
 #include "pvt_parse.h"
 
-static char *slurp(const char *path, size_t *len)
-{
-	size_t cap = 4096, n = 0, got;
-	char *buf = malloc(cap);
-	FILE *f = fopen(path, "r");
-
-	if (!f || !buf) {
-		free(buf);
-		if (f)
-			fclose(f);
-		return NULL;
-	}
-	/* debugfs files report size 0: read until EOF. */
-	while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
-		n += got;
-		if (n == cap) {
-			char *bigger = realloc(buf, cap * 2);
-
-			if (!bigger) {
-				free(buf);
-				fclose(f);
-				return NULL;
-			}
-			buf = bigger;
-			cap *= 2;
-		}
-	}
-	fclose(f);
-	*len = n;
-	return buf;
-}
-
 static int load(const char *path, struct pvt_table *t, char *err, size_t el)
 {
 	size_t len;
-	char *text = slurp(path, &len);
-	int ret;
+	int serr, ret;
+	char *text = pvt_slurp(path, &len, &serr);
 
 	if (!text) {
-		snprintf(err, el, "cannot read %s", path);
+		snprintf(err, el, "cannot read %s: %s", path, strerror(serr));
 		memset(t, 0, sizeof(*t));
 		return -1;
 	}

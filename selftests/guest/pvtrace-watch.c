@@ -113,34 +113,6 @@ static int check_key(const char *key, u64 val, u64 *prev)
 	return 0;
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-	size_t cap = 65536, n = 0, got;
-	char *buf = malloc(cap);
-	FILE *f = fopen(path, "r");
-
-	if (!f || !buf) {
-		free(buf);
-		if (f)
-			fclose(f);
-		return NULL;
-	}
-	while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
-		n += got;
-		if (n == cap) {
-			char *bigger = realloc(buf, cap * 2);
-
-			if (!bigger)
-				break;
-			buf = bigger;
-			cap *= 2;
-		}
-	}
-	fclose(f);
-	*len = n;
-	return buf;
-}
-
 /* Read, time and parse one file; 0 on success. */
 static int load(const char *dir, const char *file, struct pvt_table *t,
 		double *ms)
@@ -149,13 +121,14 @@ static int load(const char *dir, const char *file, struct pvt_table *t,
 	double t0 = now_ms();
 	size_t len;
 	char *text;
-	int ret;
+	int serr, ret;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	text = slurp(path, &len);
+	text = pvt_slurp(path, &len, &serr);
 	*ms = now_ms() - t0;
 	if (!text) {
-		problem("%s: %s cannot be read (%llu, %llu)", file, path, 0, 0);
+		problem("%s: cannot be read: %s (%llu, %llu)", file,
+			strerror(serr), 0, 0);
 		return -1;
 	}
 	ret = pvt_parse(text, len, t, err, sizeof(err));
