@@ -418,24 +418,10 @@ usage_case "output directory missing" "does not exist" -d "$good" -o "$t/nodir/p
 usage_case "contradictory switches" "contradicts" -d "$good" -o "$t/out/pvtrace.prom" --no-cpu --cpu-histograms
 usage_case "stray argument" "unexpected argument 'extra'" -d "$good" -o "$t/out/pvtrace.prom" extra
 
-# 5. The default series count of a 64-vCPU guest: the PV capture with the
-# files added since (6.1-pv-ext) with every per-vCPU record of cpu 0 and 1
-# repeated for 64 vCPUs, and 256 channels (the channel table's capacity,
-# which 64 vCPUs fill with their timer and IPI channels).
-# Documentation/exporter.rst gives the formula.
-rm -rf "$t/v64"
-cp -R "$fix/6.1-pv-ext" "$t/v64"
-for f in hypercalls/percpu hypercalls/errors_percpu upcalls/percpu upcalls/latency \
-	upcalls/events_per_upcall steal runstate steal_interval_hist steal_ratio_hist \
-	drivers/functions_percpu; do
-	awk 'NR == 1 { print; next } { r[$1] = r[$1] $0 "\n" }
-		END { for (c = 0; c < 64; c++) { s = r[c % 2]; gsub(/(^|\n)[0-9]+ /, "&@", s)
-			gsub(/[0-9]+ @/, c " ", s); printf "%s", s } }' "$fix/6.1-pv-ext/$f" >"$t/v64/$f"
-done
-awk 'NR == 1 { print; next } { n++; l[n] = $0 }
-	END { for (i = 0; i < 256; i++) { $0 = l[i % n + 1]; $1 = 1000 + i; $2 = 2000 + i; $6 = $6 i; print } }' \
-	"$fix/6.1-pv-ext/upcalls/channels" >"$t/v64/upcalls/channels"
-sed -i 's/^vcpus_online .*/vcpus_online 64/; s/^vcpus_possible .*/vcpus_possible 64/' "$t/v64/summary"
+# 5. The default series count of a 64-vCPU guest with 256 channels, made
+# from the PV capture with the files added since (6.1-pv-ext) by
+# ../lib/v64-tree.sh. Documentation/exporter.rst gives the formula.
+"$here/../lib/v64-tree.sh" "$fix/6.1-pv-ext" "$t/v64"
 for s in $shells; do
 	run "$s" -d "$t/v64" -o "$t/out/v64.prom"
 	series=$(grep -vc '^#' "$t/out/v64.prom")

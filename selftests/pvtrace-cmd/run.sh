@@ -115,18 +115,7 @@ done
 unset IFS
 
 # 64 vCPUs and 256 channels (the exporter suite's series-count tree).
-rm -rf "$t/v64"
-cp -R "$fix/6.1-pv-ext" "$t/v64"
-for f in hypercalls/percpu hypercalls/errors_percpu upcalls/percpu upcalls/latency \
-	upcalls/events_per_upcall steal runstate steal_interval_hist steal_ratio_hist \
-	drivers/functions_percpu; do
-	awk 'NR == 1 { print; next } { r[$1] = r[$1] $0 "\n" }
-		END { for (c = 0; c < 64; c++) { s = r[c % 2]; gsub(/(^|\n)[0-9]+ /, "&@", s)
-			gsub(/[0-9]+ @/, c " ", s); printf "%s", s } }' "$fix/6.1-pv-ext/$f" >"$t/v64/$f"
-done
-awk 'NR == 1 { print; next } { n++; l[n] = $0 }
-	END { for (i = 0; i < 256; i++) { $0 = l[i % n + 1]; $1 = 1000 + i; $2 = 2000 + i; $6 = $6 i; print } }' \
-	"$fix/6.1-pv-ext/upcalls/channels" >"$t/v64/upcalls/channels"
+"$here/../lib/v64-tree.sh" "$fix/6.1-pv-ext" "$t/v64"
 pvt export -d "$t/v64" -o "$t/pvt.prom"
 exporter -d "$t/v64" -o "$t/exp.prom"
 [ "$rc" = 0 ] && [ "$erc" = 0 ] && [ "$(grep -c '^pvtrace_steal_seconds_total{' "$t/pvt.prom")" = 64 ]
