@@ -8,9 +8,14 @@
 #include <linux/cpumask.h>
 #include <linux/debugfs.h>
 #include <linux/kallsyms.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/poll.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/wait.h>
 
 #include <pvtrace/pvtrace.h>
 #include <pvtrace/hcall.h>
@@ -195,6 +200,7 @@ static int status_show(struct seq_file *m, void *unused)
 	seq_printf(m, "records %llu\n", st->records);
 	seq_printf(m, "lost %llu\n", st->lost);
 	seq_printf(m, "incomplete %llu\n", st->incomplete);
+	seq_printf(m, "streamed %llu\n", st->streamed);
 	seq_printf(m, "slowest_n %u\n", st->slowest_n);
 	seq_printf(m, "slowest_skipped_hcall %llu\n",
 		   skipped[PVTRACE_SLOW_HCALL]);
@@ -211,14 +217,14 @@ DEFINE_SHOW_ATTRIBUTE(status);
 
 static int percpu_show(struct seq_file *m, void *unused)
 {
-	u64 records, lost, cap;
+	u64 records, lost, streamed, cap;
 	unsigned int cpu;
 
-	pvtrace_seq_header(m, "cpu records lost capacity");
+	pvtrace_seq_header(m, "cpu records lost capacity streamed");
 	for_each_possible_cpu(cpu) {
-		if (pvtrace_rec_read_cpu(cpu, &records, &lost, &cap))
-			seq_printf(m, "%u %llu %llu %llu\n", cpu, records, lost,
-				   cap);
+		if (pvtrace_rec_read_cpu(cpu, &records, &lost, &streamed, &cap))
+			seq_printf(m, "%u %llu %llu %llu %llu\n", cpu, records,
+				   lost, cap, streamed);
 	}
 	return 0;
 }
@@ -259,12 +265,161 @@ out:
 }
 DEFINE_SHOW_ATTRIBUTE(slowest);
 
+/*
+ * recorder/stream/cpuN: CPU N's records as recorder/trace shows them (the
+ * same header and columns), consumed as they are read: a read blocks until
+ * records are complete, and returns 0 (end of file) once the recording is
+ * over and everything was read. poll() works; O_NONBLOCK gives -EAGAIN.
+ * One reader per CPU.
+ */
+#define STREAM_BATCH	16	/* records formatted at once */
+#define STREAM_LINE	(KSYM_SYMBOL_LEN + 256)	/* a line at most */
+
+struct stream {
+	struct mutex lock;	/* everything below, one read at a time */
+	unsigned int cpu;
+	bool header_done;
+	size_t len;		/* formatted bytes in @buf */
+	size_t off;		/* of which read */
+	struct pvtrace_tb tb;
+	struct pvtrace_rec recs[STREAM_BATCH];
+	char buf[STREAM_BATCH * STREAM_LINE];
+};
+
+/* Format the next records into @st->buf: bytes, 0 for none yet, or -ENODATA. */
+static int stream_fill(struct stream *st)
+{
+	struct seq_file m = { .buf = st->buf, .size = sizeof(st->buf) };
+	int i, n = 0;
+
+	if (st->header_done) {
+		n = pvtrace_rec_stream_take(st->cpu, st->recs, STREAM_BATCH,
+					    &st->tb);
+		if (n <= 0)
+			return n;
+	} else {
+		pvtrace_seq_header(&m, REC_COLUMNS);
+		st->header_done = true;
+	}
+	for (i = 0; i < n; i++) {
+		seq_printf(&m, "%llu %u ", pvtrace_tb_ns(&st->tb, st->recs[i].tsc),
+			   st->cpu);
+		show_rec(&m, &st->recs[i]);
+	}
+	/* Cannot happen (each line fits in STREAM_LINE); never a torn line. */
+	if (WARN_ON_ONCE(seq_has_overflowed(&m)))
+		return -EOVERFLOW;
+	st->len = m.count;
+	st->off = 0;
+	return m.count;
+}
+
+static ssize_t stream_read(struct file *file, char __user *ubuf, size_t count,
+			   loff_t *ppos)
+{
+	struct stream *st = file->private_data;
+	ssize_t ret;
+	size_t n;
+
+	if (mutex_lock_interruptible(&st->lock))
+		return -ERESTARTSYS;
+	for (;;) {
+		if (st->off < st->len) {
+			n = min(count, st->len - st->off);
+			if (copy_to_user(ubuf, st->buf + st->off, n)) {
+				ret = -EFAULT;
+				break;
+			}
+			st->off += n;
+			ret = n;
+			break;
+		}
+		ret = stream_fill(st);
+		if (ret > 0)
+			continue;
+		if (ret == -ENODATA) {
+			ret = 0;
+			break;
+		}
+		if (ret < 0)
+			break;
+		if (file->f_flags & O_NONBLOCK) {
+			ret = -EAGAIN;
+			break;
+		}
+		if (wait_event_interruptible(*pvtrace_rec_stream_wq(),
+					     pvtrace_rec_stream_ready(st->cpu))) {
+			ret = -ERESTARTSYS;
+			break;
+		}
+	}
+	mutex_unlock(&st->lock);
+	return ret;
+}
+
+static __poll_t stream_poll(struct file *file, poll_table *wait)
+{
+	struct stream *st = file->private_data;
+
+	poll_wait(file, pvtrace_rec_stream_wq(), wait);
+	if (READ_ONCE(st->off) < READ_ONCE(st->len) ||
+	    !READ_ONCE(st->header_done) || pvtrace_rec_stream_ready(st->cpu))
+		return EPOLLIN | EPOLLRDNORM;
+	return 0;
+}
+
+static int stream_file_open(struct inode *inode, struct file *file)
+{
+	unsigned int cpu = (unsigned long)inode->i_private;
+	struct stream *st;
+	int ret;
+
+	st = kvzalloc(sizeof(*st), GFP_KERNEL);
+	if (!st)
+		return -ENOMEM;
+	ret = pvtrace_rec_stream_open(cpu);
+	if (ret) {
+		kvfree(st);
+		return ret;
+	}
+	mutex_init(&st->lock);
+	st->cpu = cpu;
+	file->private_data = st;
+	return stream_open(inode, file);
+}
+
+static int stream_file_release(struct inode *inode, struct file *file)
+{
+	struct stream *st = file->private_data;
+
+	pvtrace_rec_stream_release(st->cpu);
+	kvfree(st);
+	return 0;
+}
+
+static const struct file_operations stream_fops = {
+	.owner = THIS_MODULE,
+	.open = stream_file_open,
+	.read = stream_read,
+	.poll = stream_poll,
+	.release = stream_file_release,
+};
+
 void pvtrace_debugfs_recorder(struct dentry *dir)
 {
 	struct dentry *d = debugfs_create_dir("recorder", dir);
+	struct dentry *sd = debugfs_create_dir("stream", d);
+	char name[16];
+	unsigned int cpu;
 
 	debugfs_create_file("status", 0444, d, NULL, &status_fops);
 	debugfs_create_file("percpu", 0444, d, NULL, &percpu_fops);
 	debugfs_create_file("trace", 0444, d, NULL, &trace_fops);
+	for_each_possible_cpu(cpu) {
+		snprintf(name, sizeof(name), "cpu%u", cpu);
+		debugfs_create_file(name, 0444, sd, (void *)(unsigned long)cpu,
+				    &stream_fops);
+	}
 	debugfs_create_file("slowest", 0444, dir, NULL, &slowest_fops);
 }
+

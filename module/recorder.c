@@ -73,6 +73,7 @@ static void free_buffers(void)
 		rc->buf = NULL;
 		rc->cap = 0;
 		rc->head = 0;
+		rc->tail = 0;
 		rc->lost = 0;
 	}
 }
@@ -107,8 +108,10 @@ static int prepare_buffers(u32 cap)
 			rc->cap = cap;
 		}
 		rc->head = 0;
+		rc->tail = 0;
 		rc->lost = 0;
 	}
+	ctl->skipped = 0;
 	return 0;
 }
 
@@ -125,7 +128,7 @@ static void stop_locked(void)
 	pvtrace_hcall_set_recording(false);
 	/* No writer is inside a record past this point. */
 	pvtrace_sync_cpus();
-	ctl->state = PVTRACE_REC_STOPPED;
+	WRITE_ONCE(ctl->state, PVTRACE_REC_STOPPED);
 }
 
 /*
@@ -147,6 +150,10 @@ static int start_locked(unsigned long ms)
 	lockdep_assert_held(&ctl->lock);
 	if (ctl->readers) {
 		pr_err("recorder: recorder/trace is open; close it before starting a recording\n");
+		return -EBUSY;
+	}
+	if (ctl->streams) {
+		pr_err("recorder: recorder/stream is open; close it before starting a recording\n");
 		return -EBUSY;
 	}
 	if ((u64)ctl->buffer_kb * 1024 * num_online_cpus() > rec_memory_cap()) {
@@ -286,9 +293,10 @@ static int rec_module_event(struct notifier_block *nb, unsigned long event,
 	for_each_possible_cpu(cpu) {
 		struct pvtrace_rec_cpu *rc = per_cpu_ptr(&pvtrace_rec_cpu, cpu);
 
-		used = min_t(u64, READ_ONCE(rc->head), rc->cap);
+		/* The records in the ring: reserved, not yet streamed. */
+		used = rc->cap ? READ_ONCE(rc->head) - rc->tail : 0;
 		for (i = 0; i < used; i++) {
-			struct pvtrace_rec *r = &rc->buf[i];
+			struct pvtrace_rec *r = &rc->buf[(rc->tail + i) % rc->cap];
 
 			if (READ_ONCE(r->type) == PVTRACE_REC_HCALL &&
 			    within_module(READ_ONCE(r->site), mod))
@@ -346,6 +354,7 @@ void pvtrace_recorder_exit(void)
 	ctl->ready = false;
 	mutex_unlock(&ctl->lock);
 	cancel_delayed_work_sync(&stop_work);
+	pvtrace_rec_stream_exit();
 	free_buffers();
 	pvtrace_slow_free();
 }

@@ -29,6 +29,9 @@
  * @start_ns: timebase anchor of its start (module/clock.c)
  * @stop_ns: and of its stop
  * @readers: snapshots held (recorder/trace open): no recording starts
+ * @streams: stream readers (recorder/stream/cpuN open): no recording
+ *	starts, no snapshot is taken
+ * @skipped: records a stream reader skipped, reserved but never complete
  */
 struct pvtrace_rec_ctl {
 	struct mutex lock;	/* everything below */
@@ -42,6 +45,8 @@ struct pvtrace_rec_ctl {
 	u64 start_ns;
 	u64 stop_ns;
 	unsigned int readers;
+	unsigned int streams;
+	u64 skipped;
 };
 
 extern struct pvtrace_rec_ctl pvtrace_rec_ctl;
@@ -52,8 +57,9 @@ void pvtrace_rec_set_filter(const struct pvtrace_rec_filter *f,
 			    const char *val, size_t len);
 void pvtrace_rec_set_buffer_kb(unsigned int kb);
 
-/* module/recorder_read.c: the slowest tables' memory. */
+/* module/recorder_read.c: the slowest tables' memory; the stream readers. */
 int pvtrace_slow_alloc(void);
 void pvtrace_slow_free(void);
+void pvtrace_rec_stream_exit(void);
 
 #endif /* _PVTRACE_RECORDER_INTERNAL_H */

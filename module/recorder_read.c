@@ -2,7 +2,8 @@
 /*
  * The flight recorder's read side: what recorder/status, recorder/percpu,
  * recorder/trace and slowest show (debugfs/recorder.c), as snapshots into
- * the caller's memory. And the slowest-calls tables: their memory (made by
+ * the caller's memory; the stream readers of recorder/stream/cpuN, which
+ * consume the rings (module/recring.c). And the slowest-calls tables: their memory (made by
  * the recorder's init, module/recorder.c), their size and reset
  * generation, and their reading.
  *
@@ -10,8 +11,10 @@
  * pvtrace_rec_ctl.lock; a record is taken only once its type is set
  * (pvtrace_rec_commit()). A snapshot keeps no recording from ending, but
  * keeps the next one from starting while it is held, so the records it
- * points at stay. The slowest tables are read through their write
- * brackets (include/pvtrace/stats.h).
+ * points at stay. A stream reader takes and clears records under the
+ * lock too, so no snapshot is taken while one is open, and no recording
+ * starts. The slowest tables are read through their write brackets
+ * (include/pvtrace/stats.h).
  */
 #include <linux/cpumask.h>
 #include <linux/mm.h>
@@ -21,6 +24,8 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
 
 #include <pvtrace/pvtrace.h>
 #include <pvtrace/recorder.h>
@@ -86,14 +91,17 @@ const char *pvtrace_rec_state_name(enum pvtrace_rec_state s)
 	}
 }
 
-/* Of @rc's reserved records, how many are complete (typed); lock held. */
+/*
+ * Of the records in @rc's ring (reserved, not yet streamed), how many are
+ * complete (typed); lock held.
+ */
 static u64 complete_records(const struct pvtrace_rec_cpu *rc, u64 *used)
 {
-	u64 i, done = 0;
+	u64 i, tail = rc->tail, done = 0;
 
-	*used = min_t(u64, READ_ONCE(rc->head), rc->cap);
+	*used = rc->cap ? READ_ONCE(rc->head) - tail : 0;
 	for (i = 0; i < *used; i++)
-		done += READ_ONCE(rc->buf[i].type) != 0;
+		done += READ_ONCE(rc->buf[(tail + i) % rc->cap].type) != 0;
 	return done;
 }
 
@@ -117,13 +125,17 @@ void pvtrace_rec_read_status(struct pvtrace_rec_status *st)
 		st->records += done;
 		st->incomplete += used - done;
 		st->lost += READ_ONCE(rc->lost);
+		if (cpu == 0)
+			st->incomplete += ctl->skipped;
+		st->streamed += rc->tail;
 		st->capacity += rc->cap;
 	}
 	mutex_unlock(&ctl->lock);
 }
 
 /* One CPU's counters; false if @cpu has no buffer and lost nothing. */
-bool pvtrace_rec_read_cpu(unsigned int cpu, u64 *records, u64 *lost, u64 *cap)
+bool pvtrace_rec_read_cpu(unsigned int cpu, u64 *records, u64 *lost,
+			  u64 *streamed, u64 *cap)
 {
 	const struct pvtrace_rec_cpu *rc = per_cpu_ptr(&pvtrace_rec_cpu, cpu);
 	bool ret = false;
@@ -133,6 +145,7 @@ bool pvtrace_rec_read_cpu(unsigned int cpu, u64 *records, u64 *lost, u64 *cap)
 	if (rc->buf || READ_ONCE(rc->lost)) {
 		*records = complete_records(rc, &used);
 		*lost = READ_ONCE(rc->lost);
+		*streamed = rc->tail;
 		*cap = rc->cap;
 		ret = true;
 	}
@@ -173,10 +186,17 @@ int pvtrace_rec_snapshot(struct pvtrace_rec_snap *snap)
 	if (!start || !end)
 		goto out_nomem;
 	mutex_lock(&ctl->lock);
+	if (ctl->streams) {
+		mutex_unlock(&ctl->lock);
+		kfree(start);
+		kfree(end);
+		pr_err("recorder: recorder/stream is open; recorder/trace shows a recording read whole\n");
+		return -EBUSY;
+	}
 	for_each_possible_cpu(cpu) {
 		const struct pvtrace_rec_cpu *rc = per_cpu_ptr(&pvtrace_rec_cpu, cpu);
 
-		total += min_t(u64, READ_ONCE(rc->head), rc->cap);
+		total += rc->cap ? READ_ONCE(rc->head) - rc->tail : 0;
 	}
 	if (total) {
 		snap->refs = kvmalloc_array(total, sizeof(*snap->refs),
@@ -190,18 +210,19 @@ int pvtrace_rec_snapshot(struct pvtrace_rec_snap *snap)
 	/* Each CPU's complete records, then each CPU's run sorted by time. */
 	for_each_possible_cpu(cpu) {
 		const struct pvtrace_rec_cpu *rc = per_cpu_ptr(&pvtrace_rec_cpu, cpu);
-		u64 used = min_t(u64, READ_ONCE(rc->head), rc->cap);
+		u64 used = rc->cap ? READ_ONCE(rc->head) - rc->tail : 0;
 
 		start[cpu] = n;
 		for (i = 0; i < used && n < total; i++) {
-			const struct pvtrace_rec *r = &rc->buf[i];
+			u32 slot = (rc->tail + i) % rc->cap;
+			const struct pvtrace_rec *r = &rc->buf[slot];
 
 			/* Pairs with pvtrace_rec_commit(). */
 			if (!smp_load_acquire(&r->type))
 				continue;
 			refs[n].tsc = r->tsc;
 			refs[n].cpu = cpu;
-			refs[n].idx = i;
+			refs[n].idx = slot;
 			n++;
 		}
 		end[cpu] = n;
@@ -261,6 +282,100 @@ const struct pvtrace_rec *pvtrace_rec_at(const struct pvtrace_rec_snap *snap,
 
 	*cpu = ref->cpu;
 	return &per_cpu_ptr(&pvtrace_rec_cpu, ref->cpu)->buf[ref->idx];
+}
+
+/* Stream readers: which CPUs have one, and their wake-ups. */
+static struct cpumask stream_cpus;
+static DECLARE_WAIT_QUEUE_HEAD(stream_wq);
+static void stream_kick_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(stream_kick, stream_kick_fn);
+
+/* While a stream is open: its readers look again every few ms. */
+static void stream_kick_fn(struct work_struct *work)
+{
+	wake_up_interruptible_all(&stream_wq);
+	if (READ_ONCE(ctl->streams))
+		queue_delayed_work(system_unbound_wq, &stream_kick,
+				   msecs_to_jiffies(PVTRACE_STREAM_KICK_MS));
+}
+
+struct wait_queue_head *pvtrace_rec_stream_wq(void)
+{
+	return &stream_wq;
+}
+
+int pvtrace_rec_stream_open(unsigned int cpu)
+{
+	int ret = 0;
+
+	mutex_lock(&ctl->lock);
+	if (ctl->readers) {
+		pr_err("recorder: recorder/trace is open; close it before streaming\n");
+		ret = -EBUSY;
+	} else if (cpumask_test_cpu(cpu, &stream_cpus)) {
+		pr_err("recorder: recorder/stream/cpu%u has a reader already\n", cpu);
+		ret = -EBUSY;
+	} else {
+		cpumask_set_cpu(cpu, &stream_cpus);
+		if (!ctl->streams++)
+			queue_delayed_work(system_unbound_wq, &stream_kick, 0);
+	}
+	mutex_unlock(&ctl->lock);
+	return ret;
+}
+
+void pvtrace_rec_stream_release(unsigned int cpu)
+{
+	mutex_lock(&ctl->lock);
+	cpumask_clear_cpu(cpu, &stream_cpus);
+	ctl->streams--;
+	mutex_unlock(&ctl->lock);
+}
+
+/* Something to take, or the end to report; without the lock (a hint). */
+bool pvtrace_rec_stream_ready(unsigned int cpu)
+{
+	const struct pvtrace_rec_cpu *rc = per_cpu_ptr(&pvtrace_rec_cpu, cpu);
+
+	return READ_ONCE(ctl->state) != PVTRACE_REC_RECORDING ||
+	       (rc->cap && READ_ONCE(rc->head) != READ_ONCE(rc->tail));
+}
+
+/**
+ * pvtrace_rec_stream_take() - the next complete records of @cpu's ring
+ * @cpu: a CPU whose stream the caller opened
+ * @out: room for @max records
+ * @max: records to take at most
+ * @tb: the timebase to convert their TSC values with (only if some are
+ *	taken): its last anchor is after all of them
+ *
+ * Return: the records taken, oldest reserved first (their start times are
+ * nearly in order: a call that began before an interrupted one may end
+ * after it); 0 if none are complete yet; -ENODATA once the recording is
+ * over and the ring empty.
+ */
+int pvtrace_rec_stream_take(unsigned int cpu, struct pvtrace_rec *out,
+			    unsigned int max, struct pvtrace_tb *tb)
+{
+	struct pvtrace_rec_cpu *rc = per_cpu_ptr(&pvtrace_rec_cpu, cpu);
+	unsigned int n;
+	bool ended;
+
+	mutex_lock(&ctl->lock);
+	/* Stopped under the lock, after every writer was done. */
+	ended = ctl->state != PVTRACE_REC_RECORDING;
+	n = pvtrace_rec_consume(rc, out, max, ended, &ctl->skipped);
+	mutex_unlock(&ctl->lock);
+	if (!n)
+		return ended ? -ENODATA : 0;
+	pvtrace_clock_snapshot(tb);
+	return n;
+}
+
+/* Unload: no stream is open (each holds the module); its work is done. */
+void pvtrace_rec_stream_exit(void)
+{
+	cancel_delayed_work_sync(&stream_kick);
 }
 
 static int cmp_slow(const void *a, const void *b)

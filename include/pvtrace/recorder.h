@@ -13,13 +13,19 @@
  * per event besides. Everything else of the recorder is in module/
  * (recorder.c, recorder_param.c, recorder_read.c, recparse.c).
  *
- * Recording: each CPU has a linear buffer of struct pvtrace_rec. A writer
- * reserves the next record with one CPU-local add (an NMI nested in a
- * writer takes the following record: nothing is lost or shared), fills
- * it, and publishes it by writing its type last. When the buffer is full,
- * the event is counted in "lost". Readers take the records whose type is
- * set; a reserved record still without a type is "incomplete" (its writer
- * was interrupted by the end of the recording, or is still running).
+ * Recording: each CPU has a ring of struct pvtrace_rec. @head counts the
+ * records reserved since the recording started, @tail those a stream
+ * reader has consumed (recorder/stream/cpuN); record i is at i % @cap. A
+ * writer reserves the next record with one CPU-local cmpxchg on @head, if
+ * the ring has room (an NMI nested in a writer takes the following record:
+ * nothing is lost or shared), fills it, and publishes it by writing its
+ * type last. When the ring is full, the event is counted in "lost". With
+ * no stream reader the tail stays at 0 and the ring is the linear buffer
+ * of the whole recording. Readers take the records whose type is set; a
+ * reserved record still without a type is "incomplete" (its writer was
+ * interrupted by the end of the recording, or is still running). A stream
+ * reader clears the type of what it consumed, then moves @tail
+ * (module/recorder_read.c): only then may a writer reuse the record.
  *
  * Slowest calls: each CPU keeps its N slowest hypercalls and upcalls. An
  * offer below the table's minimum costs one per-CPU load and a compare. A
@@ -84,15 +90,18 @@ struct pvtrace_rec {
  * struct pvtrace_rec_cpu - one CPU's recording buffer and its counters
  * @buf: @cap records, allocated before recording starts and kept until
  *	the next start with another size, or unload
- * @head: records reserved since the recording started (may pass @cap)
- * @lost: events not recorded because the buffer was full
- * @cap: the buffer's size in records
+ * @head: records reserved since the recording started
+ * @tail: records consumed by a stream reader since then (@head - @tail
+ *	are in the ring); written by the reader only
+ * @lost: events not recorded because the ring was full
+ * @cap: the ring's size in records
  * @types: bit PVTRACE_REC_* set: this CPU records that event type now;
  *	0 when not recording
  */
 struct pvtrace_rec_cpu {
 	struct pvtrace_rec *buf;
 	u64 head;
+	u64 tail;
 	u64 lost;
 	u32 cap;
 	u32 types;
@@ -102,22 +111,38 @@ DECLARE_PER_CPU(struct pvtrace_rec_cpu, pvtrace_rec_cpu);
 
 /*
  * Reserve a record of @type on this CPU; NULL if this CPU does not record
- * @type now, or if its buffer is full (counted). The caller has
- * preemption disabled and fills the record, then calls
- * pvtrace_rec_commit().
+ * @type now, or if its ring is full (counted). The caller has preemption
+ * disabled and fills the record, then calls pvtrace_rec_commit().
+ *
+ * The cmpxchg is CPU-local (no lock prefix): it fails only if an NMI or
+ * interrupt on this CPU reserved in between, and then the loop tries the
+ * next record. The tail is read before the record is written, and the
+ * reader moved it only after it was done with the record (a release):
+ * the writer's stores cannot overtake that read (x86 orders a load before
+ * later stores; the cmpxchg is a compiler barrier).
  */
 static __always_inline struct pvtrace_rec *pvtrace_rec_reserve(unsigned int type)
 {
-	u64 idx;
+	u64 head, seen, cap;
 
 	if (likely(!(this_cpu_read(pvtrace_rec_cpu.types) & (1U << type))))
 		return NULL;
-	idx = this_cpu_add_return(pvtrace_rec_cpu.head, 1) - 1;
-	if (idx >= this_cpu_read(pvtrace_rec_cpu.cap)) {
-		this_cpu_inc(pvtrace_rec_cpu.lost);
-		return NULL;
+	cap = this_cpu_read(pvtrace_rec_cpu.cap);
+	head = this_cpu_read(pvtrace_rec_cpu.head);
+	for (;;) {
+		if (head - this_cpu_read(pvtrace_rec_cpu.tail) >= cap) {
+			this_cpu_inc(pvtrace_rec_cpu.lost);
+			return NULL;
+		}
+		seen = this_cpu_cmpxchg(pvtrace_rec_cpu.head, head, head + 1);
+		if (likely(seen == head))
+			break;
+		head = seen;
 	}
-	return this_cpu_read(pvtrace_rec_cpu.buf) + idx;
+	/* No division while the ring has not wrapped (always, unstreamed). */
+	if (unlikely(head >= cap))
+		head %= cap;
+	return this_cpu_read(pvtrace_rec_cpu.buf) + head;
 }
 
 static __always_inline void pvtrace_rec_commit(struct pvtrace_rec *r,
@@ -156,6 +181,11 @@ static __always_inline void pvtrace_rec_put(const struct pvtrace_rec *src)
 	}
 	preempt_enable_notrace();
 }
+
+/* module/recring.c: the reader's side of a ring. */
+unsigned int pvtrace_rec_consume(struct pvtrace_rec_cpu *rc,
+				 struct pvtrace_rec *out, unsigned int max,
+				 bool ended, u64 *skipped);
 
 /* True if this CPU records events of @type now: worth building one. */
 static __always_inline bool pvtrace_rec_wanted(unsigned int type)

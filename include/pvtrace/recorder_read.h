@@ -31,6 +31,7 @@ struct pvtrace_rec_status {
 	u64 records;
 	u64 incomplete;
 	u64 lost;
+	u64 streamed;
 	u64 capacity;
 	char filter[PVTRACE_REC_FILTER_LEN];
 };
@@ -56,11 +57,30 @@ struct pvtrace_slow_entry {
 
 const char *pvtrace_rec_state_name(enum pvtrace_rec_state s);
 void pvtrace_rec_read_status(struct pvtrace_rec_status *st);
-bool pvtrace_rec_read_cpu(unsigned int cpu, u64 *records, u64 *lost, u64 *cap);
+bool pvtrace_rec_read_cpu(unsigned int cpu, u64 *records, u64 *lost,
+			  u64 *streamed, u64 *cap);
 int pvtrace_rec_snapshot(struct pvtrace_rec_snap *snap);
 void pvtrace_rec_snapshot_put(struct pvtrace_rec_snap *snap);
 const struct pvtrace_rec *pvtrace_rec_at(const struct pvtrace_rec_snap *snap,
 					 u64 i, unsigned int *cpu);
+
+/*
+ * recorder/stream/cpuN: one reader per CPU, consuming its ring while the
+ * recording runs; pvtrace_rec_stream_take() returns the records taken, 0
+ * if none are ready yet, -ENODATA once the recording has ended and its
+ * ring is empty. Wait on pvtrace_rec_stream_wq() for
+ * pvtrace_rec_stream_ready(): it is woken every PVTRACE_STREAM_KICK_MS
+ * while a stream is open (the writers wake no one: they run in NMI and
+ * idle).
+ */
+#define PVTRACE_STREAM_KICK_MS	20
+int pvtrace_rec_stream_open(unsigned int cpu);
+void pvtrace_rec_stream_release(unsigned int cpu);
+int pvtrace_rec_stream_take(unsigned int cpu, struct pvtrace_rec *out,
+			    unsigned int max, struct pvtrace_tb *tb);
+bool pvtrace_rec_stream_ready(unsigned int cpu);
+struct wait_queue_head *pvtrace_rec_stream_wq(void);
+
 int pvtrace_slow_read(unsigned int kind, struct pvtrace_slow_entry *out,
 		      u64 *skipped);
 

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of include/pvtrace/recorder.h and module/recparse.c: the writers
- * (reserve, commit, loss), the slowest-calls tables against a brute-force
- * top-N, and the parsing of the record and record_filter parameters.
+ * Unit tests of include/pvtrace/recorder.h, module/recring.c and
+ * module/recparse.c: the writers (reserve, commit, loss), the ring's
+ * reader against a model of what was written, the slowest-calls tables
+ * against a brute-force top-N, and the parsing of the record and
+ * record_filter parameters.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -165,8 +167,84 @@ static void test_writer(void)
 	for (i = 0; i < 8; i++)
 		bad += buf[i].type != PVTRACE_REC_HCALL || buf[i].tsc != 100 + i ||
 		       buf[i].dur_ns != 7;
-	ksft_test_result(!bad && pvtrace_rec_cpu.head == 11 && pvtrace_rec_cpu.lost == 3,
+	ksft_test_result(!bad && pvtrace_rec_cpu.head == 8 && pvtrace_rec_cpu.lost == 3,
 			 "8 records fill a buffer of 8 in order, the 3 more are lost, other types ignored\n");
+}
+
+static u64 lcg(u64 *s);
+
+/*
+ * A writer and a stream reader taking turns at random on rings of several
+ * sizes (not powers of two among them), with the reader taking at most a
+ * random number each time: every event is either read, in the order
+ * written, or lost, and losses happen only while the ring is full.
+ */
+static void test_ring(void)
+{
+	static struct pvtrace_rec buf[13], out[16];
+	static const u32 caps[] = { 1, 2, 7, 8, 13 };
+	struct pvtrace_rec src = { .type = PVTRACE_REC_HCALL };
+	u64 seed = 7, skipped = 0, written, lost, next, wrap;
+	unsigned int c, i, n, bad = 0, rounds = 0;
+	bool wrapped = false;
+
+	for (c = 0; c < ARRAY_SIZE(caps); c++) {
+		memset(buf, 0, sizeof(buf));
+		pvtrace_rec_cpu = (struct pvtrace_rec_cpu){
+			.buf = buf, .cap = caps[c],
+			.types = 1U << PVTRACE_REC_HCALL,
+		};
+		written = 0;
+		lost = 0;
+		next = 0;
+		for (i = 0; i < 20000; i++) {
+			if (lcg(&seed) % 3) {
+				u64 room = pvtrace_rec_cpu.head - pvtrace_rec_cpu.tail < caps[c];
+
+				src.tsc = written++;
+				pvtrace_rec_put(&src);
+				lost += !room;
+				bad += pvtrace_rec_cpu.lost != lost;
+				continue;
+			}
+			n = pvtrace_rec_consume(&pvtrace_rec_cpu, out,
+						1 + lcg(&seed) % 16, false, &skipped);
+			rounds++;
+			for (unsigned int k = 0; k < n; k++) {
+				/* In order, skipping exactly what was lost. */
+				bad += out[k].tsc < next || out[k].type != PVTRACE_REC_HCALL;
+				next = out[k].tsc + 1;
+			}
+		}
+		wrap = pvtrace_rec_cpu.tail;
+		wrapped |= wrap > 2 * caps[c];
+		while ((n = pvtrace_rec_consume(&pvtrace_rec_cpu, out, 16, true,
+						&skipped)))
+			next = out[n - 1].tsc + 1;
+		bad += pvtrace_rec_cpu.tail != pvtrace_rec_cpu.head ||
+		       pvtrace_rec_cpu.head + pvtrace_rec_cpu.lost != written;
+		for (i = 0; i < caps[c]; i++)
+			bad += buf[i].type != 0;
+	}
+	ksft_test_result(!bad && wrapped && rounds > 1000 && !skipped,
+			 "a ring read while written: every event read in order or counted lost, read + lost = written, for ring sizes 1, 2, 7, 8, 13\n");
+
+	/* A record reserved but never published, at the end of a recording. */
+	memset(buf, 0, sizeof(buf));
+	pvtrace_rec_cpu = (struct pvtrace_rec_cpu){
+		.buf = buf, .cap = 7, .types = 1U << PVTRACE_REC_HCALL,
+	};
+	src.tsc = 1;
+	pvtrace_rec_put(&src);
+	pvtrace_rec_reserve(PVTRACE_REC_HCALL);	/* its writer never commits */
+	src.tsc = 3;
+	pvtrace_rec_put(&src);
+	n = pvtrace_rec_consume(&pvtrace_rec_cpu, out, 16, false, &skipped);
+	bad = n != 1 || out[0].tsc != 1 || pvtrace_rec_cpu.tail != 1 || skipped;
+	n = pvtrace_rec_consume(&pvtrace_rec_cpu, out, 16, true, &skipped);
+	bad += n != 1 || out[0].tsc != 3 || pvtrace_rec_cpu.tail != 3 || skipped != 1;
+	ksft_test_result(!bad,
+			 "an unpublished record stops the reader while recording, and is skipped (counted) once it has ended\n");
 }
 
 static u64 lcg(u64 *s)
@@ -225,11 +303,12 @@ static void test_slowest(void)
 int main(void)
 {
 	ksft_print_header();
-	ksft_set_plan(13);
+	ksft_set_plan(15);
 	test_record_param();
 	test_filter();
 	test_filter_bad();
 	test_writer();
+	test_ring();
 	test_slowest();
 	ksft_finished();
 }
