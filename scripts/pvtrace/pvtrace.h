@@ -196,6 +196,35 @@ void pvt_json_double(struct pvt_json *j, double v);
 void pvt_json_null(struct pvt_json *j);
 void pvt_json_bool(struct pvt_json *j, int v);
 
+/* --- stream.c: pvtrace record's streams --- */
+
+/* A growing text buffer (free @p when done). */
+struct pvt_text {
+	char *p;
+	size_t len;
+	size_t cap;
+};
+
+/* Append @n bytes: 0, or -1 out of memory. */
+int pvt_text_add(struct pvt_text *t, const char *s, size_t n);
+
+/*
+ * Read the @n open streams (recorder/stream/cpuN) into @out[i] until each
+ * has ended: 0, or a pvt_exit code with @e filled.
+ */
+int pvt_drain_streams(const int *fds, int n, struct pvt_text *out,
+		      struct pvt_err *e);
+
+/*
+ * Write the @n streams' lines to @out as one recording in recorder/trace's
+ * format: the header once, then every line by time_ns (stable within a
+ * stream, ties to the lower stream). Each stream is a header then lines;
+ * an empty one is skipped. @lines: the events written. 0, or a pvt_exit
+ * code with @e filled (a malformed stream: nothing written).
+ */
+int pvt_merge_streams(const struct pvt_text *s, int n, FILE *out, u64 *lines,
+		      struct pvt_err *e);
+
 /* --- run.c: the interval measured --- */
 
 /* Run @cmd; its exit status, 128 + the signal that killed it, or -1. */

@@ -1,16 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pvtrace record and pvtrace report, for now thin wrappers: record sets
- * the flight recorder's module parameters (record_filter,
- * record_buffer_kb, record), measures a command, a duration or until
- * Ctrl-C, stops, and copies recorder/trace (and recorder/status) to a
- * file; report runs scripts/pvtrace-report. Kept apart: both are to be
- * replaced by streaming.
+ * pvtrace record and pvtrace report. record sets the flight recorder's
+ * module parameters (record_filter, record_buffer_kb, record), measures a
+ * command, a duration or until Ctrl-C, and stops. While it runs, a child
+ * process drains every CPU's recorder/stream/cpuN (stream.c), so a
+ * recording is bounded by memory, not by the buffers; at the end it writes
+ * them merged in time order, in recorder/trace's format, and
+ * recorder/status beside it. With a module that has no streams it copies
+ * recorder/trace instead. report runs scripts/pvtrace-report.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "pvtrace.h"
@@ -58,6 +65,188 @@ static int copy(const char *dir, const char *rel, const char *out)
 	return 0;
 }
 
+static int cmp_uint(const void *a, const void *b)
+{
+	unsigned int x = *(const unsigned int *)a, y = *(const unsigned int *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Open every DIR/recorder/stream/cpuN, in CPU order: their count, or -1
+ * with @e filled.
+ */
+static int open_streams(const char *dir, int **fds, struct pvt_err *e)
+{
+	char path[PVT_PATH_MAX + 64], *end;
+	unsigned int *cpu = NULL, *bigger;
+	int n = 0, cap = 0, i;
+	struct dirent *d;
+	DIR *sd;
+
+	*fds = NULL;
+	snprintf(path, sizeof(path), "%s/recorder/stream", dir);
+	sd = opendir(path);
+	if (!sd) {
+		pvt_errf(e, PVT_EXIT_FAIL, "cannot open %s: %s", path,
+			 strerror(errno));
+		return -1;
+	}
+	while ((d = readdir(sd))) {
+		unsigned long c;
+
+		if (strncmp(d->d_name, "cpu", 3) || !d->d_name[3])
+			continue;
+		c = strtoul(d->d_name + 3, &end, 10);
+		if (*end || c > 1U << 20)
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			bigger = realloc(cpu, cap * sizeof(*cpu));
+			if (!bigger) {
+				closedir(sd);
+				free(cpu);
+				pvt_errf(e, PVT_EXIT_FAIL, "out of memory");
+				return -1;
+			}
+			cpu = bigger;
+		}
+		cpu[n++] = c;
+	}
+	closedir(sd);
+	qsort(cpu, n, sizeof(*cpu), cmp_uint);
+	*fds = calloc(n ? n : 1, sizeof(**fds));
+	if (!*fds) {
+		free(cpu);
+		pvt_errf(e, PVT_EXIT_FAIL, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/recorder/stream/cpu%u", dir,
+			 cpu[i]);
+		(*fds)[i] = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		if ((*fds)[i] < 0) {
+			pvt_errf(e, errno == EACCES ? PVT_EXIT_PERM :
+				 PVT_EXIT_FAIL, "cannot open %s: %s%s", path,
+				 strerror(errno),
+				 errno == EBUSY ? " (another reader has it)" : "");
+			while (i--)
+				close((*fds)[i]);
+			free(*fds);
+			*fds = NULL;
+			free(cpu);
+			return -1;
+		}
+	}
+	free(cpu);
+	return n;
+}
+
+/*
+ * The child that drains the streams until the recording ends, then writes
+ * the recording to @out. It tells the parent through @ready that its
+ * streams are open ("0") or that it failed (its exit code follows).
+ */
+static int drainer(const char *dir, const char *out, int ready)
+{
+	struct pvt_text *text;
+	struct pvt_err e;
+	int n, *fds, ret;
+	FILE *f;
+	u64 lines;
+
+	/* The terminal's Ctrl-C is for the command or the wait, not for us. */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	n = open_streams(dir, &fds, &e);
+	if (n < 0) {
+		pvt_warn("%s", e.msg);
+		return e.code;
+	}
+	if (write(ready, "0", 1) != 1)
+		return PVT_EXIT_FAIL;
+	close(ready);
+	text = calloc(n, sizeof(*text));
+	if (!text) {
+		pvt_warn("out of memory");
+		return PVT_EXIT_FAIL;
+	}
+	ret = pvt_drain_streams(fds, n, text, &e);
+	if (!ret) {
+		f = strcmp(out, "-") ? fopen(out, "w") : stdout;
+		if (!f) {
+			pvt_errf(&e, PVT_EXIT_OUTPUT, "cannot write %s: %s",
+				 out, strerror(errno));
+			ret = e.code;
+		} else {
+			ret = pvt_merge_streams(text, n, f, &lines, &e);
+			if ((f != stdout ? fclose(f) : fflush(f)) && !ret)
+				ret = pvt_errf(&e, PVT_EXIT_OUTPUT,
+					       "cannot write %s: %s", out,
+					       strerror(errno));
+		}
+	}
+	if (ret)
+		pvt_warn("%s", e.msg);
+	for (int i = 0; i < n; i++) {
+		free(text[i].p);
+		close(fds[i]);
+	}
+	free(text);
+	free(fds);
+	return ret;
+}
+
+/* Start the drainer once the recording runs: its pid, or -1 (reported). */
+static pid_t start_drainer(const char *dir, const char *out)
+{
+	int p[2], status;
+	char c;
+	pid_t pid;
+
+	if (pipe(p)) {
+		pvt_warn("cannot make a pipe: %s", strerror(errno));
+		return -1;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		pvt_warn("cannot fork: %s", strerror(errno));
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (!pid) {
+		close(p[0]);
+		exit(drainer(dir, out, p[1]));
+	}
+	close(p[1]);
+	if (read(p[0], &c, 1) != 1) {
+		/* It failed before its streams were open, and said why. */
+		waitpid(pid, &status, 0);
+		pid = -1;
+	}
+	close(p[0]);
+	return pid;
+}
+
+/* The events a recording lost (recorder/status), or 0. */
+static u64 lost_events(const char *dir)
+{
+	struct pvt_table t;
+	struct pvt_err e;
+	const char *v;
+	u64 lost = 0;
+
+	if (pvt_load(dir, "recorder/status", 0, &t, &e))
+		return 0;
+	v = pvt_kv(&t, "lost");
+	if (!v || pvt_u64(v, &lost))
+		lost = 0;
+	pvt_free(&t);
+	return lost;
+}
+
 static const char record_usage[] =
 	"usage: pvtrace record [-o FILE] [-t SECONDS] [-F FILTER] [-b KB] [-d DIR] [--] [CMD [ARG]...]\n"
 	"  -o, --output FILE   the recording (default pvtrace.trace; - is stdout);\n"
@@ -82,10 +271,12 @@ int pvt_cmd_record(int argc, char **argv)
 	};
 	const char *out = "pvtrace.trace", *filter = NULL, *kb = NULL;
 	const char *dir = PVT_DEBUGFS, *params = PVT_PARAMS;
-	char status_out[PVT_PATH_MAX + 8];
+	char status_out[PVT_PATH_MAX + 8], stream_dir[PVT_PATH_MAX + 32];
+	int opt, ret, status = 0, dstatus = 0;
+	u64 timeout = 0, lost;
 	struct pvt_err e;
-	int opt, ret, status = 0;
-	u64 timeout = 0;
+	pid_t drain = 0;
+	struct stat st;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "+o:t:F:b:d:P:h", opts,
@@ -138,13 +329,35 @@ int pvt_cmd_record(int argc, char **argv)
 		ret = set_param(params, "record", "on");
 	if (ret)
 		return ret;
+	snprintf(stream_dir, sizeof(stream_dir), "%s/recorder/stream", dir);
+	if (!stat(stream_dir, &st)) {
+		drain = start_drainer(dir, out);
+		if (drain < 0) {
+			set_param(params, "record", "off");
+			return PVT_EXIT_FAIL;
+		}
+	}
 	if (argv[optind])
 		status = pvt_run(argv + optind);
 	else
 		pvt_wait(timeout);
 	ret = set_param(params, "record", "off");
-	if (!ret)
+	if (drain > 0) {
+		/* The streams end once the recording has stopped; if not... */
+		if (ret)
+			kill(drain, SIGKILL);
+		while (waitpid(drain, &dstatus, 0) < 0 && errno == EINTR)
+			;
+		if (!ret)
+			ret = WIFEXITED(dstatus) ? WEXITSTATUS(dstatus) :
+			      PVT_EXIT_FAIL;
+	} else if (!ret) {
 		ret = copy(dir, "recorder/trace", out);
+	}
+	lost = lost_events(dir);
+	if (lost)
+		pvt_warn("%llu events were lost: a vCPU's buffer filled faster than it was read (raise -b, or filter with -F)",
+			 (unsigned long long)lost);
 	if (!ret && strcmp(out, "-")) {
 		snprintf(status_out, sizeof(status_out), "%s.status", out);
 		ret = copy(dir, "recorder/status", status_out);

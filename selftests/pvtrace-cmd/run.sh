@@ -408,6 +408,27 @@ pvt record -d "$t/rec" -P "$t/params" -t 0.2 -o -
 [ "$rc" = 0 ] && cmp -s "$t/stdout" "$t/rec/recorder/trace"
 tap_ok $? "record -t 0.2 -o -: the trace on stdout"
 
+# Streams (fake ones here: files that end at once): each CPU's lines merged
+# by time, the header once; the loss the status reports, said on stderr.
+rm -rf "$t/recs" && cp -R "$t/rec" "$t/recs" && mkdir "$t/recs/recorder/stream"
+h=$(sed -n 1p "$t/rec/recorder/trace")
+printf '%s\n' "$h" "30 0 steal steal - 0 1 - - -" "10 0 hcall xen_version - 5 0 - f+0x1/0x9 vmlinux" \
+	"40 0 steal steal - 0 1 - - -" >"$t/recs/recorder/stream/cpu0"
+printf '%s\n' "$h" "20 1 steal steal - 0 1 - - -" "30 1 steal steal - 0 1 - - -" >"$t/recs/recorder/stream/cpu1"
+printf '%s\n' "$h" >"$t/recs/recorder/stream/cpu2"
+printf '%s\n' "$h" "10 0 hcall xen_version - 5 0 - f+0x1/0x9 vmlinux" "20 1 steal steal - 0 1 - - -" \
+	"30 0 steal steal - 0 1 - - -" "30 1 steal steal - 0 1 - - -" "40 0 steal steal - 0 1 - - -" >"$t/want.trace"
+lost=$(awk '$1 == "lost" { print $2 }' "$t/recs/recorder/status")
+pvt record -d "$t/recs" -P "$t/params" -t 0.1 -o "$t/s.trace"
+[ "$rc" = 0 ] && cmp -s "$t/s.trace" "$t/want.trace" && cmp -s "$t/s.trace.status" "$t/recs/recorder/status" &&
+	grep -q "^pvtrace: $lost events were lost" "$t/stderr"
+tap_ok $? "record with streams: 3 CPUs' lines merged by time, the header once, status copied, its $lost lost events said"
+printf '%s\n' "$h" "30 0 steal steal - 0 1 - - -" "4x 0 steal" >"$t/recs/recorder/stream/cpu0"
+pvt record -d "$t/recs" -P "$t/params" -t 0.1 -o "$t/s2.trace"
+[ "$rc" = 3 ] && [ ! -s "$t/s2.trace" ] && grep -q 'a line without a time' "$t/stderr" &&
+	[ "$(cat "$t/params/record")" = off ]
+tap_ok $? "record with a malformed stream: exit 3, nothing written, the recording stopped"
+
 sh "$top/scripts/pvtrace-report" -s "$top/selftests/report/fixtures/basic.status" \
 	"$top/selftests/report/fixtures/basic.trace" >"$t/want.txt" 2>&1
 PATH=$top/scripts:$PATH "$PVTRACE" report -s "$top/selftests/report/fixtures/basic.status" \
