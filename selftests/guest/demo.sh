@@ -23,16 +23,22 @@ echo "\$ insmod pvtrace.ko selftest=1"
 insmod "$PVTRACE_KO" selftest=1 || echo "(insmod failed: $?)"
 dmesg | grep 'pvtrace:' | sed 's/^/  /'
 echo
-echo "\$ echo on > /sys/module/pvtrace/parameters/record   # the flight recorder, during the workload"
-echo on >/sys/module/pvtrace/parameters/record
 echo "workload: 200 reads of /sys/hypervisor/version, 100 fork+exec, a walk of /sys, 8 MB through a pipe"
 if command -v pvtrace >/dev/null; then
-	echo "\$ pvtrace stat -- $WORKLOAD   # what virtualization cost the guest meanwhile"
-	pvtrace stat -- $WORKLOAD 2>&1
+	# The flight recorder streams every event to a file while stat
+	# measures what virtualization cost the guest.
+	TRACE=/tmp/demo.trace
+	STATUS=$TRACE.status
+	echo "\$ pvtrace record -o $TRACE -- pvtrace stat -- $WORKLOAD"
+	pvtrace record -o $TRACE -- pvtrace stat -- $WORKLOAD 2>&1
 else
+	TRACE=$D/recorder/trace
+	STATUS=$D/recorder/status
+	echo "\$ echo on > /sys/module/pvtrace/parameters/record   # the flight recorder, during the workload"
+	echo on >/sys/module/pvtrace/parameters/record
 	$WORKLOAD
+	echo off >/sys/module/pvtrace/parameters/record
 fi
-echo off >/sys/module/pvtrace/parameters/record
 for f in version summary hypercalls/status hypercalls/totals \
 	hypercalls/subcommands hypercalls/errors hypercalls/multicall_ops; do
 	[ -f "$D/$f" ] || continue
@@ -60,11 +66,15 @@ show_head upcalls/channel_latency "awk 'NR == 1 || (\$3 ~ /^timer/ && \$6 > 0)'"
 
 show_head slowest "head -n 6"
 show_head recorder/status cat
-show_head recorder/trace "sed -n '1,12p'"
-if command -v pvtrace-report >/dev/null && [ -f $D/recorder/trace ]; then
+if [ -f "$TRACE" ]; then
 	echo
-	echo "\$ pvtrace-report --status $D/recorder/status $D/recorder/trace"
-	pvtrace-report --top 5 --status $D/recorder/status $D/recorder/trace
+	echo "\$ sed -n '1,12p' $TRACE   # $(($(wc -l <"$TRACE") - 1)) events"
+	sed -n '1,12p' "$TRACE"
+fi
+if command -v pvtrace-report >/dev/null && [ -f "$TRACE" ]; then
+	echo
+	echo "\$ pvtrace-report --top 5 --status $STATUS $TRACE"
+	pvtrace-report --top 5 --status "$STATUS" "$TRACE"
 fi
 
 echo

@@ -137,6 +137,20 @@ long_call_started() {
 	done
 }
 
+# rec_check_trace FILE: a recording as recorder/trace (or a stream of it)
+# shows it: the header, the columns, and time order; prints what is wrong.
+rec_check_trace() {
+	awk 'NR == 1 { if ($0 != "# time_ns cpu event name detail duration_ns value errno site module") bad = "header"; next }
+		NF != 10 { bad = "fields at line " NR; exit }
+		$3 != "hcall" && $3 != "upcall" && $3 != "steal" { bad = "event at line " NR; exit }
+		$1 !~ /^[0-9]+$/ || $2 !~ /^[0-9]+$/ || $6 !~ /^[0-9]+$/ { bad = "number at line " NR; exit }
+		{
+			if (length($1) < length(last) || (length($1) == length(last) && $1 < last)) { bad = "order at line " NR; exit }
+			last = $1
+		}
+		END { if (bad != "") { print bad; exit 1 } }' "$1"
+}
+
 # summary_get KEY: the value of KEY in the summary file.
 summary_get() {
 	"$PVT_CHECK" get "$PVT_DIR/summary" "$1"

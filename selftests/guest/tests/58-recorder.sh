@@ -39,19 +39,6 @@ status() { "$PVT_CHECK" get "$R/status" "$1"; }
 # set_param NAME VALUE: 0 if accepted.
 set_param() { echo "$2" 2>/dev/null >"$P/$1"; }
 
-# check_trace FILE: the format, and time order overall and per vCPU.
-check_trace() {
-	awk 'NR == 1 { if ($0 != "# time_ns cpu event name detail duration_ns value errno site module") bad = "header"; next }
-		NF != 10 { bad = "fields at line " NR; exit }
-		$3 != "hcall" && $3 != "upcall" && $3 != "steal" { bad = "event at line " NR; exit }
-		$1 !~ /^[0-9]+$/ || $2 !~ /^[0-9]+$/ || $6 !~ /^[0-9]+$/ { bad = "number at line " NR; exit }
-		{
-			if (length($1) < length(last) || (length($1) == length(last) && $1 < last)) { bad = "order at line " NR; exit }
-			last = $1
-		}
-		END { if (bad != "") { print bad; exit 1 } }' "$1"
-}
-
 tap_plan 19
 
 # 1: bad values are refused, one log line each, state unchanged
@@ -136,7 +123,7 @@ sed -n '1,6p' /tmp/rec-all | sed 's/^/# trace: /'
 awk '$3 == "upcall" { print; exit }' /tmp/rec-all | sed 's/^/# trace: /'
 awk '$3 == "steal" { print; exit }' /tmp/rec-all | sed 's/^/# trace: /'
 tap_diag "$(awk 'NR > 1 { n[$3]++ } END { for (e in n) printf "%s %d ", e, n[e] }' /tmp/rec-all)"
-why=$(check_trace /tmp/rec-all)
+why=$(rec_check_trace /tmp/rec-all)
 [ "$st" = recording ] && [ "$(status state)" = stopped ] && [ -z "$why" ] &&
 	[ "$recs" = "$(status records)" ] && [ "$(status lost)" = 0 ] && [ "$recs" -gt 0 ]
 tap_ok $? "a recording: $recs events, as many as status says, none lost, in time order ${why:+($why)}"
@@ -264,7 +251,7 @@ full=$(awk 'NR > 1 && $4 == 64 && $2 == 64 && $3 > 0' /tmp/rec-percpu | wc -l)
 [ "$lost" -gt 0 ] && [ "$full" -ge 1 ]
 tap_ok $? "a 4 KiB buffer fills at 64 events and counts the rest as lost ($lost)"
 recs=$(awk 'NR > 1' $R/trace | wc -l)
-[ "$recs" = "$(status records)" ] && [ -z "$(check_trace $R/trace)" ]
+[ "$recs" = "$(status records)" ] && [ -z "$(rec_check_trace $R/trace)" ]
 tap_ok $? "the full recording still reads whole and in order ($recs events)"
 set_param record_buffer_kb 1024
 

@@ -1,0 +1,139 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# group: recorder
+# Streaming a recording (recorder/stream/cpuN): a recording longer than its
+# buffers read whole while it runs, nothing lost, every call of a known
+# workload in it exactly once; a stopped reader's loss counted exactly; the
+# streams exclusive of each other, of recorder/trace and of a new start;
+# pvtrace not unloaded under a reader.
+. "$(dirname "$0")/../lib.sh"
+
+P=/sys/module/pvtrace/parameters
+R=$PVT_DIR/recorder
+CALL=$(dirname "$0")/../bin/privcmd-hcall
+XEN_VERSION=17
+XENVER_PAGESIZE=7	# asked by no one else in the guest
+N=50000			# three times the default buffer of 16384 records
+
+expect_refusal && tap_skip_all "no hypervisor: pvtrace refuses to load"
+is_loaded || tap_skip_all "pvtrace is not loaded"
+hcall_hook_off && tap_skip_all "the hypercall hook is off (pvtrace.insmod=$PVTRACE_INSMOD_ARGS)"
+if [ -f /xen-privcmd.ko ]; then
+	grep -q '^xen_privcmd ' /proc/modules || insmod /xen-privcmd.ko
+fi
+privcmd_usable || tap_skip_all "no privcmd hypercalls here (a domU)"
+
+status() { "$PVT_CHECK" get "$R/status" "$1"; }
+set_param() { echo "$2" 2>/dev/null >"$P/$1"; }
+cpus=$(awk '/^processor/ { print $3 }' /proc/cpuinfo)
+readers=
+
+# start_readers: one cat per online vCPU's stream, into /tmp/stream.N.
+start_readers() {
+	readers=
+	for c in $cpus; do
+		cat "$R/stream/cpu$c" >"/tmp/stream.$c" &
+		readers="$readers $!"
+	done
+}
+
+# wait_readers SECS: 0 if every reader ended by itself within SECS.
+wait_readers() {
+	_t=0
+	while [ "$_t" -lt $(($1 * 10)) ]; do
+		_alive=0
+		for p in $readers; do
+			kill -0 "$p" 2>/dev/null && _alive=1
+		done
+		[ $_alive = 0 ] && { wait $readers; return 0; }
+		usleep 100000
+		_t=$((_t + 1))
+	done
+	return 1
+}
+
+# pagesize_lines: the recorded xen_version/pagesize calls in the streams.
+pagesize_lines() {
+	for c in $cpus; do
+		awk '$3 == "hcall" && $4 == "xen_version" && $5 == "pagesize" && $7 == 4096' "/tmp/stream.$c"
+	done | wc -l
+}
+
+tap_plan 8
+
+# 1: a stream file per possible vCPU (10-load checks that all are read-only)
+possible=$(ls "$R/stream" | wc -l)
+want=$(awk -F- '{ print ($2 == "" ? $1 : $2) + 1 }' /sys/devices/system/cpu/possible)
+[ "$possible" = "$want" ]
+tap_ok $? "recorder/stream has a file per possible vCPU ($possible of $want)"
+
+# 2-4: a recording three times its buffers, streamed while it runs
+set_param record_buffer_kb 1024
+set_param record_filter "hcall=xen_version:pagesize"
+echo on >$P/record
+start_readers
+out=$("$CALL" $N $XEN_VERSION $XENVER_PAGESIZE 0)
+echo off >$P/record
+wait_readers 20
+ended=$?
+got=$(pagesize_lines)
+cap=$(status capacity)
+tap_diag "privcmd-hcall: $out; streamed $got of $N; $(tr '\n' ' ' <$R/status)"
+[ "$out" = "ok $N err 0 errno 0" ] && [ "$got" = $N ] && [ "$(status lost)" = 0 ] &&
+	[ "$(status streamed)" = $N ] && [ "$N" -gt "$cap" ]
+tap_ok $? "all $N calls streamed, more than the $cap records the buffers hold, none lost"
+[ $ended = 0 ]
+tap_ok $? "the streams end by themselves once the recording stops"
+why=
+for c in $cpus; do
+	w=$(rec_check_trace "/tmp/stream.$c") || why="$why cpu$c: $w"
+done
+sum=$(awk 'NR > 1 { s += $5 } END { print s + 0 }' $R/percpu)
+[ -z "$why" ] && [ "$sum" = $N ] && [ "$(status records)" = 0 ]
+tap_ok $? "each stream is recorder/trace's format, in time order; percpu's streamed column sums to $sum${why:+ ($why)}"
+
+# 5: a stopped reader: what its full buffer drops is counted exactly
+set_param record_buffer_kb 64
+echo on >$P/record
+start_readers
+# shellcheck disable=SC2086 # a list of pids
+kill -STOP $readers
+out=$(taskset -c 0 "$CALL" 5000 $XEN_VERSION $XENVER_PAGESIZE 0)
+# shellcheck disable=SC2086 # a list of pids
+kill -CONT $readers
+echo off >$P/record
+wait_readers 20
+got=$(pagesize_lines)
+lost=$(status lost)
+tap_diag "privcmd-hcall: $out; read $got, lost $lost, with the readers stopped"
+[ "$out" = "ok 5000 err 0 errno 0" ] && [ "$lost" -gt 0 ] && [ $((got + lost)) = 5000 ]
+tap_ok $? "a stopped reader: read + lost = 5000 calls exactly ($got + $lost)"
+set_param record_buffer_kb 1024
+
+# 6: one reader per stream, no snapshot beside it, no new recording
+dmesg -c >/dev/null
+exec 3<"$R/stream/cpu0"
+bad=0
+cat "$R/stream/cpu0" >/dev/null 2>&1 && { tap_diag "a second reader opened cpu0"; bad=1; }
+cat "$R/trace" >/dev/null 2>&1 && { tap_diag "recorder/trace opened"; bad=1; }
+set_param record on && { tap_diag "a recording started"; bad=1; }
+exec 3<&-
+lines=$(dmesg | grep -c 'pvtrace: recorder:')
+cat "$R/trace" >/dev/null 2>&1 || { tap_diag "recorder/trace refused after the stream closed"; bad=1; }
+[ $bad = 0 ] && [ "$lines" = 3 ] && [ "$(status state)" = stopped ]
+tap_ok $? "while a stream is open: no second reader, no recorder/trace, no start (one log line each: $lines)"
+
+# 7-8: a reader blocked in read() keeps pvtrace loaded
+echo on >$P/record
+cat "$R/stream/cpu0" >/dev/null &
+reader=$!
+usleep 200000
+rmmod pvtrace 2>/dev/null
+is_loaded
+tap_ok $? "rmmod refused while a reader waits in a stream"
+echo off >$P/record
+wait $reader
+pvt_rmmod && ! is_loaded && pvt_insmod && is_loaded
+tap_ok $? "once it has ended, pvtrace unloads and loads again"
+set_param record_filter all
+tap_done
