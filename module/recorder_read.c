@@ -332,13 +332,21 @@ void pvtrace_rec_stream_release(unsigned int cpu)
 	mutex_unlock(&ctl->lock);
 }
 
-/* Something to take, or the end to report; without the lock (a hint). */
+/*
+ * A complete record at the tail, or the end to report. Without the lock,
+ * by the stream's own reader (the only one to move the tail): the ring
+ * stays while a stream is open. A record still being written is not
+ * ready, so a reader sleeps until the next kick rather than spin.
+ */
 bool pvtrace_rec_stream_ready(unsigned int cpu)
 {
 	const struct pvtrace_rec_cpu *rc = per_cpu_ptr(&pvtrace_rec_cpu, cpu);
+	u64 tail = READ_ONCE(rc->tail);
 
-	return READ_ONCE(ctl->state) != PVTRACE_REC_RECORDING ||
-	       (rc->cap && READ_ONCE(rc->head) != READ_ONCE(rc->tail));
+	if (READ_ONCE(ctl->state) != PVTRACE_REC_RECORDING)
+		return true;
+	return rc->cap && READ_ONCE(rc->head) != tail &&
+	       READ_ONCE(rc->buf[tail % rc->cap].type);
 }
 
 /**
