@@ -274,6 +274,17 @@ for s in $shells; do
 	[ "$rc" = 0 ] && grep -q 'WARNING: 4711 events were LOST' "$t/stdout" &&
 		grep -q 'incomplete 2' "$t/stdout"
 	tap_ok $? "lost > 0 ($s): a loud warning"
+	# A streamed recording (pvtrace record): its events left the buffers.
+	sed 's/^records .*/records 0\nstreamed 113/' "$S" >"$t/streamed.status"
+	run "$s" --status "$t/streamed.status" "$B"
+	[ "$rc" = 0 ] && ! grep -q '^note: the status counts' "$t/stdout" &&
+		grep -q 'streamed 113' "$t/stdout"
+	r=$?
+	sed -i 's/^streamed .*/streamed 112/' "$t/streamed.status"
+	run "$s" --status "$t/streamed.status" "$B"
+	[ $r = 0 ] && [ "$rc" = 0 ] &&
+		grep -q '^note: the status counts 112 records (112 streamed), the trace has 113' "$t/stdout"
+	tap_ok $? "streamed ($s): records + streamed against the trace, a note only where they differ"
 done
 
 # 5. Bad input: exit 2, a message naming the file and line, no report.
