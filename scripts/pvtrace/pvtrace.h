@@ -198,6 +198,9 @@ void pvt_json_bool(struct pvt_json *j, int v);
 
 /* --- stream.c: pvtrace record's streams --- */
 
+/* The format of the file pvtrace record writes ("# pvtrace-recording 1"). */
+#define PVT_RECORDING_VERSION 1
+
 /* A growing text buffer (free @p when done). */
 struct pvt_text {
 	char *p;
@@ -219,11 +222,15 @@ int pvt_drain_streams(const int *fds, int n, struct pvt_text *out,
  * Write the @n streams' lines to @out as one recording in recorder/trace's
  * format: the header once, then every line by time_ns (stable within a
  * stream, ties to the lower stream). Each stream is a header then lines;
- * an empty one is skipped. @lines: the events written. 0, or a pvt_exit
- * code with @e filled (a malformed stream: nothing written).
+ * an empty one is skipped. Once all are checked, and before anything is
+ * written, @before (if not NULL) writes what goes first. @lines: the
+ * events written. 0, or a pvt_exit code with @e filled (a malformed
+ * stream: nothing written).
  */
 int pvt_merge_streams(const struct pvt_text *s, int n, FILE *out, u64 *lines,
-		      struct pvt_err *e);
+		      struct pvt_err *e,
+		      int (*before)(FILE *out, void *arg, struct pvt_err *e),
+		      void *arg);
 
 /* --- run.c: the interval measured --- */
 

@@ -143,6 +143,33 @@ static int open_streams(const char *dir, int **fds, struct pvt_err *e)
 }
 
 /*
+ * The recording's own header (Documentation/pvtrace.1, FILES): its format
+ * and version, then "# KEY VALUE" lines of the guest (summary) and of the
+ * recording (recorder/status, read after it stopped), so that the file
+ * says what it is without the machine it came from. Times in it are
+ * already nanoseconds, names already resolved.
+ */
+static int write_meta(FILE *f, void *arg, struct pvt_err *e)
+{
+	static const char *const rel[] = { "summary", "recorder/status" };
+	const char *dir = arg;
+	struct pvt_table t;
+	int ret = 0;
+
+	fprintf(f, "# pvtrace-recording %d\n", PVT_RECORDING_VERSION);
+	for (size_t i = 0; i < ARRAY_SIZE(rel) && !ret; i++) {
+		ret = pvt_load(dir, rel[i], 0, &t, e);
+		if (ret)
+			break;
+		for (int r = 0; r < t.nrows; r++)
+			if (t.ncols >= 2)
+				fprintf(f, "# %s %s\n", t.rows[r][0], t.rows[r][1]);
+		pvt_free(&t);
+	}
+	return ret;
+}
+
+/*
  * The child that drains the streams until the recording ends, then writes
  * the recording to @out. It tells the parent through @ready that its
  * streams are open ("0") or that it failed (its exit code follows).
@@ -179,7 +206,8 @@ static int drainer(const char *dir, const char *out, int ready)
 				 out, strerror(errno));
 			ret = e.code;
 		} else {
-			ret = pvt_merge_streams(text, n, f, &lines, &e);
+			ret = pvt_merge_streams(text, n, f, &lines, &e,
+						write_meta, (void *)dir);
 			if ((f != stdout ? fclose(f) : fflush(f)) && !ret)
 				ret = pvt_errf(&e, PVT_EXIT_OUTPUT,
 					       "cannot write %s: %s", out,

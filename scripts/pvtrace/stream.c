@@ -100,7 +100,9 @@ static int cmp_line(const void *a, const void *b)
 }
 
 int pvt_merge_streams(const struct pvt_text *s, int n, FILE *out, u64 *lines,
-		      struct pvt_err *e)
+		      struct pvt_err *e,
+		      int (*before)(FILE *out, void *arg, struct pvt_err *e),
+		      void *arg)
 {
 	const char *header = NULL;
 	size_t hlen = 0, nl = 0, cap = 0;
@@ -169,6 +171,8 @@ int pvt_merge_streams(const struct pvt_text *s, int n, FILE *out, u64 *lines,
 			off += len;
 		}
 	}
+	if (!ret && before)
+		ret = before(out, arg, e);
 	if (!ret) {
 		qsort(l, nl, sizeof(*l), cmp_line);
 		if (header && fwrite(header, 1, hlen, out) != hlen)

@@ -419,10 +419,15 @@ printf '%s\n' "$h" >"$t/recs/recorder/stream/cpu2"
 printf '%s\n' "$h" "10 0 hcall xen_version - 5 0 - f+0x1/0x9 vmlinux" "20 1 steal steal - 0 1 - - -" \
 	"30 0 steal steal - 0 1 - - -" "30 1 steal steal - 0 1 - - -" "40 0 steal steal - 0 1 - - -" >"$t/want.trace"
 lost=$(awk '$1 == "lost" { print $2 }' "$t/recs/recorder/status")
+{
+	echo "# pvtrace-recording 1"
+	awk 'FNR > 1 { print "# " $0 }' "$t/recs/summary" "$t/recs/recorder/status"
+	cat "$t/want.trace"
+} >"$t/want.rec"
 pvt record -d "$t/recs" -P "$t/params" -t 0.1 -o "$t/s.trace"
-[ "$rc" = 0 ] && cmp -s "$t/s.trace" "$t/want.trace" && cmp -s "$t/s.trace.status" "$t/recs/recorder/status" &&
+[ "$rc" = 0 ] && cmp -s "$t/s.trace" "$t/want.rec" && cmp -s "$t/s.trace.status" "$t/recs/recorder/status" &&
 	grep -q "^pvtrace: $lost events were lost" "$t/stderr"
-tap_ok $? "record with streams: 3 CPUs' lines merged by time, the header once, status copied, its $lost lost events said"
+tap_ok $? "record with streams: the recording's header (summary, status), 3 CPUs' lines merged by time, status copied, $lost lost events said"
 printf '%s\n' "$h" "30 0 steal steal - 0 1 - - -" "4x 0 steal" >"$t/recs/recorder/stream/cpu0"
 pvt record -d "$t/recs" -P "$t/params" -t 0.1 -o "$t/s2.trace"
 [ "$rc" = 3 ] && [ ! -s "$t/s2.trace" ] && grep -q 'a line without a time' "$t/stderr" &&

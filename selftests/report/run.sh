@@ -285,6 +285,31 @@ for s in $shells; do
 	[ $r = 0 ] && [ "$rc" = 0 ] &&
 		grep -q '^note: the status counts 112 records (112 streamed), the trace has 113' "$t/stdout"
 	tap_ok $? "streamed ($s): records + streamed against the trace, a note only where they differ"
+	# A recording pvtrace record wrote: its own header stands for --status.
+	{
+		echo "# pvtrace-recording 1"
+		printf '# kernel 6.12.118+deb12-amd64\n# guest_type xen-pvh\n# xen_version 4.20\n# vcpus_online 2\n'
+		awk 'NR > 1 { print "# " $0 }' "$S"
+		cat "$B"
+	} >"$t/self.trace"
+	run "$s" "$t/self.trace"
+	grep -v '^trace \|^status \|^guest ' "$t/stdout" >"$t/a"
+	run "$s" --status "$S" "$B"
+	grep -v '^trace \|^status ' "$t/stdout" >"$t/b"
+	[ "$rc" = 0 ] && cmp -s "$t/a" "$t/b"
+	r=$?
+	run "$s" "$t/self.trace"
+	[ $r = 0 ] && [ "$rc" = 0 ] && grep -q '^guest  *6.12.118+deb12-amd64, xen-pvh on Xen 4.20, 2 vCPUs online$' "$t/stdout" &&
+		grep -q '^status  *.*self.trace (its header)$' "$t/stdout"
+	tap_ok $? "a recording with its own header ($s): the same report as with --status, and the guest named"
+	sed '1s/1$/2/' "$t/self.trace" >"$t/self2.trace"
+	run "$s" "$t/self2.trace"
+	[ "$rc" = 2 ] && [ ! -s "$t/stdout" ] && grep -q 'a recording of format 2; this report reads format 1' "$t/stderr"
+	r=$?
+	sed '3s/.*/# two words here/' "$t/self.trace" >"$t/self3.trace"
+	run "$s" "$t/self3.trace"
+	[ $r = 0 ] && [ "$rc" = 2 ] && [ ! -s "$t/stdout" ] && grep -q 'line 3: not "# KEY VALUE"' "$t/stderr"
+	tap_ok $? "a recording of a newer format, a bad header line ($s): exit 2, nothing written"
 done
 
 # 5. Bad input: exit 2, a message naming the file and line, no report.

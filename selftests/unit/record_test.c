@@ -29,7 +29,7 @@ static char *merge(struct pvt_text *s, int n, int *ret, u64 *lines)
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
-	*ret = pvt_merge_streams(s, n, f, lines, &e);
+	*ret = pvt_merge_streams(s, n, f, lines, &e, NULL, NULL);
 	fclose(f);
 	return buf;
 }
