@@ -200,13 +200,18 @@ tap_ok $? "export: every value between the two exporter runs' (bad: ${bad:-none}
 if [ -f "$PVT_DIR/recorder/status" ]; then
 	"$PVT" record -t 0.5 -o "$W/rec.trace" 2>"$W/err"
 	rc=$?
-	"$PVT" report -s "$W/rec.trace.status" "$W/rec.trace" >"$W/report" 2>>"$W/err"
+	"$PVT" report "$W/rec.trace" >"$W/report" 2>>"$W/err"
 	rc2=$?
 	sed 's/^/# stderr: /' "$W/err"
-	head -n 5 "$W/report" | sed 's/^/# report: /'
-	[ $rc -eq 0 ] && [ $rc2 -eq 0 ] && head -n 1 "$W/rec.trace" | grep -q '^# time_ns cpu event ' &&
-		grep -q '^state stopped$' "$W/rec.trace.status" && [ -s "$W/report" ]
-	tap_ok $? "record -t 0.5 then report: a stopped recording and its report"
+	sed -n '1,12p' "$W/report" | sed 's/^/# report: /'
+	# Streamed: every event left the buffers for the file.
+	events=$(grep -vc '^#' "$W/rec.trace")
+	kept=$(awk '$1 == "records" || $1 == "streamed" { n += $2 } END { print n + 0 }' "$W/rec.trace.status")
+	tap_diag "recorded $events events; the status's records + streamed: $kept"
+	[ $rc -eq 0 ] && [ $rc2 -eq 0 ] && head -n 1 "$W/rec.trace" | grep -q '^# pvtrace-recording 1$' &&
+		grep -q '^# time_ns cpu event ' "$W/rec.trace" && grep -q '^state stopped$' "$W/rec.trace.status" &&
+		[ "$events" = "$kept" ] && grep -q '^status .*(its header)$' "$W/report"
+	tap_ok $? "record -t 0.5 then report: a stopped recording with its own header, every event in it, and its report"
 else
 	tap_skip "record and report" "no recorder/ (a module without the flight recorder)"
 fi
