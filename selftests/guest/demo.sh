@@ -68,8 +68,10 @@ show_head slowest "head -n 6"
 show_head recorder/status cat
 if [ -f "$TRACE" ]; then
 	echo
-	echo "\$ sed -n '1,12p' $TRACE   # $(($(wc -l <"$TRACE") - 1)) events"
-	sed -n '1,12p' "$TRACE"
+	echo "\$ head -n 4 $TRACE; grep -A 10 '^# time_ns' $TRACE   # $(grep -vc '^#' "$TRACE") events"
+	head -n 4 "$TRACE"
+	echo "..."
+	grep -A 10 '^# time_ns' "$TRACE"
 fi
 if command -v pvtrace-report >/dev/null && [ -f "$TRACE" ]; then
 	echo
