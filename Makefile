@@ -85,6 +85,8 @@ dkms-install:
 unit:
 	$(MAKE) -C selftests/unit run
 	selftests/exporter/run.sh
+	selftests/report/run.sh
+	selftests/report/browser.sh
 	selftests/pvtrace-cmd/run.sh
 	selftests/pvtrace-cmd/top.sh
 	selftests/grafana/run.sh

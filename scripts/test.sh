@@ -84,8 +84,10 @@ done
 export PROMTOOL=${PROMTOOL:-${PVTRACE_CACHE:-/var/cache/pvtrace-lab}/root/usr/bin/promtool}
 run_tap unit/exporter "$repo/selftests/exporter/run.sh"
 
-# scripts/pvtrace-report (TAP, busybox and host sh/awk).
+# scripts/pvtrace-report (TAP, busybox and host sh/awk); its pictures in
+# chromium (TAP).
 run_tap unit/report "$repo/selftests/report/run.sh"
+run_tap unit/report-browser "$repo/selftests/report/browser.sh"
 
 # The pvtrace command: export against the exporter, stat, status, record,
 # report (TAP); top in a tmux terminal (TAP); the Grafana dashboard's

@@ -15,8 +15,10 @@ export DEBIAN_FRONTEND=noninteractive
 # gives pahole for 6.12's module BTF; gcc + libc6-dev give `cc` and a static libc for the
 # in-guest helper (selftests/guest/Makefile) and the unit tests.
 # mmdebstrap and e2fsprogs (mkfs.ext4 -d): the domU lab's dom0 root image (dom0fs.sh).
+# tmux and chromium: host tests of what people see (pvtrace top in a terminal,
+# pvtrace-report's pictures in a browser: selftests/report/browser.sh).
 HOST_PKGS=(cpio gzip gcc-12 gcc libc6-dev make libelf-dev bc dwarves sparse
-	xz-utils kmod mmdebstrap e2fsprogs tmux)
+	xz-utils kmod mmdebstrap e2fsprogs tmux chromium)
 
 # QEMU: 7.2 (bookworm) runs stale translations after runtime text patching under
 # multi-threaded TCG (fixed in 8.1 by deba78709ae8, "accel/tcg: Always lock pages before

@@ -310,7 +310,23 @@ for s in $shells; do
 	run "$s" "$t/self3.trace"
 	[ $r = 0 ] && [ "$rc" = 2 ] && [ ! -s "$t/stdout" ] && grep -q 'line 3: not "# KEY VALUE"' "$t/stderr"
 	tap_ok $? "a recording of a newer format, a bad header line ($s): exit 2, nothing written"
+	# --svg: the same report, and a picture holding every hcall and upcall.
+	run "$s" --status "$S" "$B"
+	cp "$t/stdout" "$t/plain"
+	run "$s" --status "$S" --svg "$t/$s.svg" "$B"
+	cells=$(sed -n 's/.*class="hm".*: \([0-9]*\)<\/title>.*/\1/p' "$t/$s.svg" | awk '{ n += $1 } END { print n + 0 }')
+	calls=$(awk 'NR > 1 && ($3 == "hcall" || $3 == "upcall")' "$B" | wc -l | tr -d ' ')
+	vcpus=$(grep -c '<g class="vcpu"' "$t/$s.svg")
+	wantv=$(awk 'NR > 1 { c[$2] = 1 } END { for (k in c) n++; print n }' "$B")
+	[ "$rc" = 0 ] && cmp -s "$t/stdout" "$t/plain" && [ "$cells" = "$calls" ] && [ "$vcpus" = "$wantv" ] &&
+		head -n 1 "$t/$s.svg" | grep -q '^<svg xmlns="http://www.w3.org/2000/svg" ' && tail -n 1 "$t/$s.svg" | grep -q '^</svg>$'
+	tap_ok $? "--svg ($s): the report unchanged; heat map cells count $cells calls of $calls; $vcpus vCPU panels of $wantv"
+	run "$s" --svg "$t/nodir/x.svg" "$B"
+	[ "$rc" = 2 ] && [ ! -s "$t/stdout" ] && grep -q 'no directory' "$t/stderr"
+	tap_ok $? "--svg into a missing directory ($s): exit 2"
 done
+[ "$shells" = "busybox host" ] && cmp -s "$t/busybox.svg" "$t/host.svg"
+tap_ok $? "--svg: busybox and the host's awk draw the same picture"
 
 # 5. Bad input: exit 2, a message naming the file and line, no report.
 # bad NAME WHICH(trace|status) REGEX SED-SCRIPT|-empty|-nonl|-missing
