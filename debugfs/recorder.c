@@ -318,26 +318,27 @@ static ssize_t stream_read(struct file *file, char __user *ubuf, size_t count,
 			   loff_t *ppos)
 {
 	struct stream *st = file->private_data;
-	ssize_t ret;
-	size_t n;
+	size_t n, done = 0;
+	ssize_t ret = 0;
 
 	if (mutex_lock_interruptible(&st->lock))
 		return -ERESTARTSYS;
-	for (;;) {
+	/* As much as is complete and fits; block only while there is none. */
+	while (done < count) {
 		if (st->off < st->len) {
-			n = min(count, st->len - st->off);
-			if (copy_to_user(ubuf, st->buf + st->off, n)) {
+			n = min(count - done, st->len - st->off);
+			if (copy_to_user(ubuf + done, st->buf + st->off, n)) {
 				ret = -EFAULT;
 				break;
 			}
 			st->off += n;
-			ret = n;
-			break;
+			done += n;
+			continue;
 		}
 		ret = stream_fill(st);
 		if (ret > 0)
 			continue;
-		if (ret == -ENODATA) {
+		if (done || ret == -ENODATA) {
 			ret = 0;
 			break;
 		}
@@ -354,7 +355,7 @@ static ssize_t stream_read(struct file *file, char __user *ubuf, size_t count,
 		}
 	}
 	mutex_unlock(&st->lock);
-	return ret;
+	return done ? done : ret;
 }
 
 static __poll_t stream_poll(struct file *file, poll_table *wait)
