@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -185,6 +186,9 @@ static int drainer(const char *dir, const char *out, int ready)
 	/* The terminal's Ctrl-C is for the command or the wait, not for us. */
 	signal(SIGINT, SIG_IGN);
 	signal(SIGQUIT, SIG_IGN);
+	/* Killed, pvtrace record takes us along: no stream stays open. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() == 1)
+		return PVT_EXIT_FAIL;
 	n = open_streams(dir, &fds, &e);
 	if (n < 0) {
 		pvt_warn("%s", e.msg);

@@ -433,6 +433,24 @@ pvt record -d "$t/recs" -P "$t/params" -t 0.1 -o "$t/s2.trace"
 [ "$rc" = 3 ] && [ ! -s "$t/s2.trace" ] && grep -q 'a line without a time' "$t/stderr" &&
 	[ "$(cat "$t/params/record")" = off ]
 tap_ok $? "record with a malformed stream: exit 3, nothing written, the recording stopped"
+# A stream that never ends (a FIFO held open): killing pvtrace record takes
+# its reader along, so no stream of the recording stays open.
+rm -f "$t/recs/recorder/stream/"* && mkfifo "$t/recs/recorder/stream/cpu0"
+sleep 30 <>"$t/recs/recorder/stream/cpu0" &
+holder=$!
+"$PVTRACE" record -d "$t/recs" -P "$t/params" -o "$t/s3.trace" -- sleep 30 >/dev/null 2>&1 &
+rec=$!
+sleep 1
+kids=$(pgrep -P $rec | wc -l)
+cmd=$(pgrep -P $rec -x sleep)
+kill -9 $rec
+wait $rec 2>/dev/null
+sleep 1
+left=$(pgrep -f "record -d $t/recs" | wc -l)
+kill $holder $cmd 2>/dev/null
+tap_diag "children of pvtrace record: $kids; left after kill -9: $left"
+[ "$kids" -ge 2 ] && [ "$left" = 0 ]
+tap_ok $? "record killed: its stream reader goes with it"
 
 sh "$top/scripts/pvtrace-report" -s "$top/selftests/report/fixtures/basic.status" \
 	"$top/selftests/report/fixtures/basic.trace" >"$t/want.txt" 2>&1

@@ -12,6 +12,9 @@ typedef uint32_t u32;
 typedef uint16_t u16;
 typedef uint8_t u8;
 typedef long long s64;
+/* The uapi names, for libc headers that include <linux/types.h> (prctl). */
+typedef unsigned long long __u64;
+typedef uint32_t __u32;
 
 #ifndef __always_inline
 #define __always_inline inline __attribute__((__always_inline__))
