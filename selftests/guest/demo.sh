@@ -27,12 +27,18 @@ dmesg | grep 'pvtrace:' | sed 's/^/  /'
 echo
 echo "workload: 200 reads of /sys/hypervisor/version, 100 fork+exec, a walk of /sys, 8 MB through a pipe"
 if command -v pvtrace >/dev/null; then
-	# The flight recorder streams every event to a file while stat
-	# measures what virtualization cost the guest.
+	# The flight recorder streams every event of the workload to a file;
+	# then stat measures what virtualization cost the guest, on a second
+	# run without the recorder (whose own cost would count as the
+	# guest's). The host reads the last run's length for the side-by-side,
+	# and the first's for the recorder's cost.
 	TRACE=/tmp/demo.trace
 	STATUS=$TRACE.status
-	echo "\$ pvtrace record -o $TRACE -- pvtrace stat -- $WORKLOAD"
-	pvtrace record -o $TRACE -- pvtrace stat -- $WORKLOAD 2>&1
+	echo "\$ pvtrace record -o $TRACE -- $WORKLOAD   # every event, streamed to a file"
+	pvtrace record -o $TRACE -- $WORKLOAD 2>&1
+	echo
+	echo "\$ pvtrace stat -- $WORKLOAD   # the same again: what virtualization cost the guest"
+	pvtrace stat -- $WORKLOAD 2>&1
 else
 	TRACE=$D/recorder/trace
 	STATUS=$D/recorder/status
