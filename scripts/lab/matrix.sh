@@ -50,7 +50,8 @@
 # - pv-4on2, readers: steal is real (more vCPUs than CPUs); readers loops over every
 #   counter file under the worst of it (4 vCPUs on 1 CPU).
 # - *-tscemu: Xen emulates the TSC (tsc=plain): the hooks' untimed paths.
-# - *-stress: load/unload cycles of each hook under its own load, 2 vCPUs on 2 CPUs;
+# - *-stress: load/unload cycles of each hook under its own load, 2 vCPUs on 2 CPUs
+#   (a 100-cycle row took 7 to 29 minutes alone on the machine: 2700 s each);
 #   *-unload: unloads while a vCPU is inside a long hypercall and another idle in
 #   SCHEDOP_block (79-unload-inflight.sh), 3 vCPUs on 2: 6.12, where
 #   synchronize_rcu_tasks_rude() still waits, and 7.x, where it does not. make test
@@ -83,11 +84,11 @@ MATRIX=(
 	"f K612 pv-unload      pv         3/2 4.17 invariant - unload pvtrace.stress=10"
 	"f K72  pvh-stress     pvh        2   4.20 invariant - stress pvtrace.stress=20"
 	"f K61  pv-4on2        pv         4/2 4.17 invariant - core,steal,upcalls"
-	"f K61  pv-stress-full pv         2   4.17 invariant 1800 stress pvtrace.stress=100"
-	"f K510 pv-stress      pv         2   4.17 invariant 1800 stress pvtrace.stress=100"
-	"f K612 pvh-stress     pvh        2   4.20 invariant 1800 stress pvtrace.stress=100"
-	"f K72  pv-stress      pv         2   4.20 invariant 1800 stress pvtrace.stress=100"
-	"f K72  pvh-stress-full pvh       2   4.20 invariant 1800 stress pvtrace.stress=100"
+	"f K61  pv-stress-full pv         2   4.17 invariant 2700 stress pvtrace.stress=100"
+	"f K510 pv-stress      pv         2   4.17 invariant 2700 stress pvtrace.stress=100"
+	"f K612 pvh-stress     pvh        2   4.20 invariant 2700 stress pvtrace.stress=100"
+	"f K72  pv-stress      pv         2   4.20 invariant 2700 stress pvtrace.stress=100"
+	"f K72  pvh-stress-full pvh       2   4.20 invariant 2700 stress pvtrace.stress=100"
 	"f K612 pv-unload-full pv         3/2 4.17 invariant - unload pvtrace.stress=100"
 	"f K72  pv-unload-full pv         3/2 4.20 invariant - unload pvtrace.stress=100"
 	"f K72  pvh-unload     pvh        3/2 4.20 invariant - unload pvtrace.stress=100"
