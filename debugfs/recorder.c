@@ -278,6 +278,7 @@ DEFINE_SHOW_ATTRIBUTE(slowest);
 struct stream {
 	struct mutex lock;	/* everything below, one read at a time */
 	unsigned int cpu;
+	bool live;		/* opened while recording: takes events */
 	bool header_done;
 	size_t len;		/* formatted bytes in @buf */
 	size_t off;		/* of which read */
@@ -293,6 +294,8 @@ static int stream_fill(struct stream *st)
 	int i, n = 0;
 
 	if (st->header_done) {
+		if (!st->live)
+			return -ENODATA;
 		n = pvtrace_rec_stream_take(st->cpu, st->recs, STREAM_BATCH,
 					    &st->tb);
 		if (n <= 0)
@@ -363,7 +366,7 @@ static __poll_t stream_poll(struct file *file, poll_table *wait)
 	struct stream *st = file->private_data;
 
 	poll_wait(file, pvtrace_rec_stream_wq(), wait);
-	if (READ_ONCE(st->off) < READ_ONCE(st->len) ||
+	if (READ_ONCE(st->off) < READ_ONCE(st->len) || !st->live ||
 	    !READ_ONCE(st->header_done) || pvtrace_rec_stream_ready(st->cpu))
 		return EPOLLIN | EPOLLRDNORM;
 	return 0;
@@ -379,12 +382,13 @@ static int stream_file_open(struct inode *inode, struct file *file)
 	if (!st)
 		return -ENOMEM;
 	ret = pvtrace_rec_stream_open(cpu);
-	if (ret) {
+	if (ret < 0) {
 		kvfree(st);
 		return ret;
 	}
 	mutex_init(&st->lock);
 	st->cpu = cpu;
+	st->live = ret;
 	file->private_data = st;
 	return stream_open(inode, file);
 }

@@ -304,6 +304,12 @@ struct wait_queue_head *pvtrace_rec_stream_wq(void)
 	return &stream_wq;
 }
 
+/*
+ * Return: 1 if the recording runs (the stream then takes its events until
+ * it ends), 0 if not (the stream gives its header and the end: a read of
+ * every file, as "grep -r" does, must not empty a stopped recording that
+ * recorder/trace would show), or a negative errno.
+ */
 int pvtrace_rec_stream_open(unsigned int cpu)
 {
 	int ret = 0;
@@ -319,6 +325,7 @@ int pvtrace_rec_stream_open(unsigned int cpu)
 		cpumask_set_cpu(cpu, &stream_cpus);
 		if (!ctl->streams++)
 			queue_delayed_work(system_unbound_wq, &stream_kick, 0);
+		ret = ctl->state == PVTRACE_REC_RECORDING;
 	}
 	mutex_unlock(&ctl->lock);
 	return ret;

@@ -66,10 +66,12 @@ const struct pvtrace_rec *pvtrace_rec_at(const struct pvtrace_rec_snap *snap,
 
 /*
  * recorder/stream/cpuN: one reader per CPU, consuming its ring while the
- * recording runs; pvtrace_rec_stream_take() returns the records taken, 0
- * if none are ready yet, -ENODATA once the recording has ended and its
- * ring is empty. Wait on pvtrace_rec_stream_wq() for
- * pvtrace_rec_stream_ready(): it is woken every PVTRACE_STREAM_KICK_MS
+ * recording runs; pvtrace_rec_stream_open() says whether it does (a stream
+ * opened when no recording runs takes nothing);
+ * pvtrace_rec_stream_take() returns the records taken, 0 if none are
+ * ready yet, -ENODATA once the recording has ended and its ring is empty.
+ * Wait on pvtrace_rec_stream_wq() for pvtrace_rec_stream_ready(): it is
+ * woken every PVTRACE_STREAM_KICK_MS
  * while a stream is open (the writers wake no one: they run in NMI and
  * idle).
  */

@@ -59,7 +59,7 @@ pagesize_lines() {
 	done | wc -l
 }
 
-tap_plan 8
+tap_plan 9
 
 # 1: a stream file per possible vCPU (10-load checks that all are read-only)
 possible=$(ls "$R/stream" | wc -l)
@@ -110,7 +110,20 @@ tap_diag "privcmd-hcall: $out; read $got, lost $lost, with the readers stopped"
 tap_ok $? "a stopped reader: read + lost = 5000 calls exactly ($got + $lost)"
 set_param record_buffer_kb 1024
 
-# 6: one reader per stream, no snapshot beside it, no new recording
+# 6: a stream opened when no recording runs takes nothing (a read of every
+# file leaves a stopped recording to recorder/trace)
+set_param record_filter all
+echo on >$P/record
+"$CALL" 200 $XEN_VERSION $XENVER_PAGESIZE 0 >/dev/null
+echo off >$P/record
+before=$(status records)
+lines=$(for c in $cpus; do cat "$R/stream/cpu$c"; done | grep -vc '^#')
+after=$(status records)
+tap_diag "records $before, then $lines lines from the streams, then records $after"
+[ "$before" -gt 0 ] && [ "$lines" = 0 ] && [ "$after" = "$before" ]
+tap_ok $? "a stream opened after the recording stopped gives its header only; the $before records stay"
+
+# 7: one reader per stream, no snapshot beside it, no new recording
 dmesg -c >/dev/null
 exec 3<"$R/stream/cpu0"
 bad=0
@@ -123,7 +136,7 @@ cat "$R/trace" >/dev/null 2>&1 || { tap_diag "recorder/trace refused after the s
 [ $bad = 0 ] && [ "$lines" = 3 ] && [ "$(status state)" = stopped ]
 tap_ok $? "while a stream is open: no second reader, no recorder/trace, no start (one log line each: $lines)"
 
-# 7-8: a reader blocked in read() keeps pvtrace loaded
+# 8-9: a reader blocked in read() keeps pvtrace loaded
 echo on >$P/record
 cat "$R/stream/cpu0" >/dev/null &
 reader=$!
