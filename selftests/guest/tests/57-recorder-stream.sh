@@ -37,6 +37,18 @@ start_readers() {
 	done
 }
 
+# readers_open: wait (up to 5 s) until every reader has its stream open; a
+# stream opened once the recording has stopped would take nothing.
+readers_open() {
+	for p in $readers; do
+		_t=0
+		while [ $_t -lt 50 ] && ! ls -l "/proc/$p/fd" 2>/dev/null | grep -q 'recorder/stream'; do
+			usleep 100000
+			_t=$((_t + 1))
+		done
+	done
+}
+
 # wait_readers SECS: 0 if every reader ended by itself within SECS.
 wait_readers() {
 	_t=0
@@ -72,6 +84,7 @@ set_param record_buffer_kb 1024
 set_param record_filter "hcall=xen_version:pagesize"
 echo on >$P/record
 start_readers
+readers_open
 out=$("$CALL" $N $XEN_VERSION $XENVER_PAGESIZE 0)
 echo off >$P/record
 wait_readers 20
@@ -96,6 +109,7 @@ tap_ok $? "each stream is recorder/trace's format, in time order; percpu's strea
 set_param record_buffer_kb 64
 echo on >$P/record
 start_readers
+readers_open
 # shellcheck disable=SC2086 # a list of pids
 kill -STOP $readers
 out=$(taskset -c 0 "$CALL" 5000 $XEN_VERSION $XENVER_PAGESIZE 0)
