@@ -3,9 +3,9 @@
  * The flight recorder's read side: what recorder/status, recorder/percpu,
  * recorder/trace and slowest show (debugfs/recorder.c), as snapshots into
  * the caller's memory; the stream readers of recorder/stream/cpuN, which
- * consume the rings (module/recring.c). And the slowest-calls tables: their memory (made by
- * the recorder's init, module/recorder.c), their size and reset
- * generation, and their reading.
+ * consume the rings (module/recring.c). And the slowest-calls tables:
+ * their memory (made by the recorder's init, module/recorder.c), their
+ * size and reset generation, and their reading.
  *
  * Locking: the recorder's state and buffers are read under
  * pvtrace_rec_ctl.lock; a record is taken only once its type is set
@@ -125,11 +125,11 @@ void pvtrace_rec_read_status(struct pvtrace_rec_status *st)
 		st->records += done;
 		st->incomplete += used - done;
 		st->lost += READ_ONCE(rc->lost);
-		if (cpu == 0)
-			st->incomplete += ctl->skipped;
 		st->streamed += rc->tail;
 		st->capacity += rc->cap;
 	}
+	/* And those a stream reader skipped, which left the rings. */
+	st->incomplete += ctl->skipped;
 	mutex_unlock(&ctl->lock);
 }
 

@@ -71,9 +71,8 @@ const struct pvtrace_rec *pvtrace_rec_at(const struct pvtrace_rec_snap *snap,
  * pvtrace_rec_stream_take() returns the records taken, 0 if none are
  * ready yet, -ENODATA once the recording has ended and its ring is empty.
  * Wait on pvtrace_rec_stream_wq() for pvtrace_rec_stream_ready(): it is
- * woken every PVTRACE_STREAM_KICK_MS
- * while a stream is open (the writers wake no one: they run in NMI and
- * idle).
+ * woken every PVTRACE_STREAM_KICK_MS while a stream is open (the writers
+ * wake no one: they run in NMI and idle).
  */
 #define PVTRACE_STREAM_KICK_MS	20
 int pvtrace_rec_stream_open(unsigned int cpu);
