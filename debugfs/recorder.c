@@ -163,6 +163,52 @@ static const struct file_operations trace_fops = {
 
 /* recorder/status */
 
+/*
+ * The trigger that ended the recording: its term (the @fired_term'th of
+ * the trigger string), and its event, one key each ("-": none fired).
+ */
+static void show_fired(struct seq_file *m, const struct pvtrace_rec_status *st)
+{
+	static const char *const keys[] = {
+		"trigger_fired", "trigger_cpu", "trigger_time_ns",
+		"trigger_name", "trigger_duration_ns", "trigger_value",
+	};
+	const struct pvtrace_rec *r = &st->fired_rec;
+	const char *t = st->trigger, *e;
+	unsigned int i;
+
+	if (!st->fired) {
+		for (i = 0; i < ARRAY_SIZE(keys); i++)
+			seq_printf(m, "%s -\n", keys[i]);
+		return;
+	}
+	for (i = 1; i < st->fired_term && t; i++) {
+		t = strchr(t, ',');
+		if (t)
+			t++;
+	}
+	if (!t)
+		t = "?";
+	e = strchr(t, ',');
+	seq_printf(m, "trigger_fired %.*s\n", e ? (int)(e - t) : (int)strlen(t), t);
+	seq_printf(m, "trigger_cpu %u\n", st->fired_cpu);
+	seq_printf(m, "trigger_time_ns %llu\n", st->fired_ns);
+	if (r->type != PVTRACE_REC_HCALL)
+		seq_puts(m, "trigger_name upcall\n");
+	else if (r->nr < PVTRACE_HCALL_NR && pvtrace_hcall_names[r->nr])
+		seq_printf(m, "trigger_name %s", pvtrace_hcall_names[r->nr]);
+	else
+		seq_printf(m, "trigger_name hcall_%u", r->nr);
+	if (r->type == PVTRACE_REC_HCALL) {
+		if (r->slot >= PVTRACE_SLOT_SUB0 && r->slot < PVTRACE_SLOT_BADNR)
+			seq_printf(m, ":%s",
+				   pvtrace_sub_names[r->slot - PVTRACE_SLOT_SUB0]);
+		seq_putc(m, '\n');
+	}
+	seq_printf(m, "trigger_duration_ns %llu\n", r->dur_ns);
+	seq_printf(m, "trigger_value %lld\n", r->value);
+}
+
 static int status_show(struct seq_file *m, void *unused)
 {
 	struct pvtrace_rec_status *st = kmalloc(sizeof(*st), GFP_KERNEL);
@@ -206,6 +252,12 @@ static int status_show(struct seq_file *m, void *unused)
 		   skipped[PVTRACE_SLOW_HCALL]);
 	seq_printf(m, "slowest_skipped_upcall %llu\n",
 		   skipped[PVTRACE_SLOW_UPCALL]);
+	seq_printf(m, "flight_ms %lu\n", st->flight_ms);
+	seq_printf(m, "overwritten %llu\n", st->overwritten);
+	seq_printf(m, "aged %llu\n", st->aged);
+	seq_printf(m, "trigger %s\n", st->trigger);
+	seq_printf(m, "stop_reason %s\n", pvtrace_rec_reason_name(st->reason));
+	show_fired(m, st);
 out:
 	kfree(e);
 	kfree(st);
@@ -217,14 +269,15 @@ DEFINE_SHOW_ATTRIBUTE(status);
 
 static int percpu_show(struct seq_file *m, void *unused)
 {
-	u64 records, lost, streamed, cap;
+	u64 records, lost, streamed, cap, overwritten;
 	unsigned int cpu;
 
-	pvtrace_seq_header(m, "cpu records lost capacity streamed");
+	pvtrace_seq_header(m, "cpu records lost capacity streamed overwritten");
 	for_each_possible_cpu(cpu) {
-		if (pvtrace_rec_read_cpu(cpu, &records, &lost, &streamed, &cap))
-			seq_printf(m, "%u %llu %llu %llu %llu\n", cpu, records,
-				   lost, cap, streamed);
+		if (pvtrace_rec_read_cpu(cpu, &records, &lost, &streamed, &cap,
+					 &overwritten))
+			seq_printf(m, "%u %llu %llu %llu %llu %llu\n", cpu,
+				   records, lost, cap, streamed, overwritten);
 	}
 	return 0;
 }

@@ -31,11 +31,13 @@
 #include <linux/mutex.h>
 #include <linux/notifier.h>
 #include <linux/sched.h>
+#include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
 
 #include <pvtrace/pvtrace.h>
@@ -48,6 +50,8 @@
 
 DEFINE_PER_CPU(struct pvtrace_rec_cpu, pvtrace_rec_cpu);
 struct pvtrace_rec_filter pvtrace_rec_filter;
+struct pvtrace_rec_trigs pvtrace_rec_trigs;
+u32 pvtrace_rec_fired;
 
 struct pvtrace_rec_ctl pvtrace_rec_ctl = {
 	.lock = __MUTEX_INITIALIZER(pvtrace_rec_ctl.lock),
@@ -55,11 +59,14 @@ struct pvtrace_rec_ctl pvtrace_rec_ctl = {
 	.buffer_kb = 1024,
 	.filter_str = "all",
 	.last_filter = "all",
+	.trig_str = "none",
+	.last_trig = "none",
 };
 
 /* The control state, for short. */
 static struct pvtrace_rec_ctl *const ctl = &pvtrace_rec_ctl;
 static struct delayed_work stop_work;
+static struct delayed_work trig_work;
 
 /* Buffers: one per possible CPU, pointed at from pvtrace_rec_cpu.buf. */
 static void free_buffers(void)
@@ -110,13 +117,74 @@ static int prepare_buffers(u32 cap)
 		rc->head = 0;
 		rc->tail = 0;
 		rc->lost = 0;
+		rc->fired_term = 0;
+		memset(&rc->fired, 0, sizeof(rc->fired));
 	}
 	ctl->skipped = 0;
+	ctl->aged = 0;
+	ctl->fired = false;
+	WRITE_ONCE(pvtrace_rec_fired, 0);
 	return 0;
 }
 
-static void stop_locked(void)
+/*
+ * The trigger that fired first (the earliest event of those that matched
+ * on each CPU) into ctl; after every writer is out.
+ */
+static void note_fired(const struct pvtrace_tb *tb)
 {
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu) {
+		const struct pvtrace_rec_cpu *rc = per_cpu_ptr(&pvtrace_rec_cpu, cpu);
+
+		if (!rc->fired_term ||
+		    (ctl->fired && rc->fired.tsc >= ctl->fired_rec.tsc))
+			continue;
+		ctl->fired = true;
+		ctl->fired_cpu = cpu;
+		ctl->fired_term = rc->fired_term;
+		ctl->fired_rec = rc->fired;
+	}
+	if (ctl->fired)
+		ctl->fired_ns = pvtrace_tb_ns(tb, ctl->fired_rec.tsc);
+}
+
+/*
+ * A flight recording keeps what its last flight_ms held, before its end
+ * (the trigger's event, or the stop): older records leave each ring, as
+ * the writers' overwriting would have taken them. The records are in the
+ * order reserved, which is their start time's order but for calls that
+ * outlasted a nested one; the trim stops at the first record in time.
+ */
+static void trim_flight(const struct pvtrace_tb *tb)
+{
+	u64 end = ctl->fired ? ctl->fired_ns : ctl->stop_ns;
+	u64 from, window = (u64)ctl->cur_flight_ms * NSEC_PER_MSEC;
+	unsigned int cpu;
+
+	if (end <= window)
+		return;
+	from = end - window;
+	for_each_possible_cpu(cpu) {
+		struct pvtrace_rec_cpu *rc = per_cpu_ptr(&pvtrace_rec_cpu, cpu);
+
+		while (rc->cap && rc->tail != rc->head) {
+			struct pvtrace_rec *r = &rc->buf[rc->tail % rc->cap];
+
+			if (r->type && pvtrace_tb_ns(tb, r->tsc) >= from)
+				break;
+			r->type = 0;
+			rc->tail++;
+			ctl->aged++;
+		}
+		cond_resched();
+	}
+}
+
+static void stop_locked(unsigned int reason)
+{
+	struct pvtrace_tb *tb;
 	unsigned int cpu;
 
 	lockdep_assert_held(&ctl->lock);
@@ -128,7 +196,23 @@ static void stop_locked(void)
 	pvtrace_hcall_set_recording(false);
 	/* No writer is inside a record past this point. */
 	pvtrace_sync_cpus();
+	tb = kmalloc(sizeof(*tb), GFP_KERNEL);
+	if (tb) {
+		/* Its last anchor is after every record. */
+		pvtrace_clock_snapshot(tb);
+		note_fired(tb);
+		if (ctl->cur_flight_ms)
+			trim_flight(tb);
+		kfree(tb);
+	} else if (ctl->cur_flight_ms) {
+		pr_warn("recorder: no memory to trim the flight recording to its last %lu ms: all of its buffers kept\n",
+			ctl->cur_flight_ms);
+	}
+	/* A recording that hit its trigger ended there, whoever stopped it. */
+	ctl->reason = ctl->fired ? PVTRACE_REC_STOP_TRIGGER : reason;
 	WRITE_ONCE(ctl->state, PVTRACE_REC_STOPPED);
+	/* Its stream readers, if any, find the end. */
+	wake_up_interruptible_all(pvtrace_rec_stream_wq());
 }
 
 /*
@@ -161,7 +245,7 @@ static int start_locked(unsigned long ms)
 		       ctl->buffer_kb, num_online_cpus(), rec_memory_cap() >> 10);
 		return -ENOMEM;
 	}
-	stop_locked();
+	stop_locked(PVTRACE_REC_STOP_ASKED);
 	ret = prepare_buffers(cap);
 	if (ret) {
 		pr_err("recorder: cannot allocate %u KiB per CPU\n", ctl->buffer_kb);
@@ -171,6 +255,10 @@ static int start_locked(unsigned long ms)
 	}
 	pvtrace_rec_filter = ctl->next_filter;
 	strscpy(ctl->last_filter, ctl->filter_str, sizeof(ctl->last_filter));
+	pvtrace_rec_trigs = ctl->next_trigs;
+	strscpy(ctl->last_trig, ctl->trig_str, sizeof(ctl->last_trig));
+	ctl->cur_flight_ms = ctl->flight_ms;
+	ctl->reason = PVTRACE_REC_STOP_NONE;
 	ctl->duration_ms = ms;
 	ctl->stop_ns = 0;
 	/* Hypercalls are timed while recording, whatever hcall_timing says. */
@@ -181,11 +269,33 @@ static int start_locked(unsigned long ms)
 		u32 types = pvtrace_rec_cpu_wanted(&pvtrace_rec_filter, cpu) ?
 			    pvtrace_rec_filter.types : 0;
 
+		if (types && ctl->cur_flight_ms)
+			types |= PVTRACE_REC_FLIGHT;
 		WRITE_ONCE(per_cpu(pvtrace_rec_cpu, cpu).types, types);
 	}
 	if (ms)
 		mod_delayed_work(system_wq, &stop_work, msecs_to_jiffies(ms));
+	if (pvtrace_rec_trigs.n)
+		mod_delayed_work(system_wq, &trig_work,
+				 msecs_to_jiffies(PVTRACE_TRIG_POLL_MS));
 	return 0;
+}
+
+/*
+ * While a recording with triggers runs: has one fired? The writers only
+ * raised a flag (they cannot stop anything); this stops the recording.
+ */
+static void trig_work_fn(struct work_struct *work)
+{
+	mutex_lock(&ctl->lock);
+	if (ctl->state == PVTRACE_REC_RECORDING && pvtrace_rec_trigs.n) {
+		if (READ_ONCE(pvtrace_rec_fired))
+			stop_locked(PVTRACE_REC_STOP_TRIGGER);
+		else
+			mod_delayed_work(system_wq, &trig_work,
+					 msecs_to_jiffies(PVTRACE_TRIG_POLL_MS));
+	}
+	mutex_unlock(&ctl->lock);
 }
 
 /*
@@ -202,7 +312,7 @@ static void stop_work_fn(struct work_struct *work)
 		end = ctl->start_ns + ctl->duration_ms * NSEC_PER_MSEC;
 		now = ktime_get_ns();
 		if (now >= end)
-			stop_locked();
+			stop_locked(PVTRACE_REC_STOP_DURATION);
 		else	/* early by a part of a tick */
 			mod_delayed_work(system_wq, &stop_work,
 					 nsecs_to_jiffies(end - now) + 1);
@@ -229,11 +339,13 @@ int pvtrace_rec_set_record(bool on, unsigned long ms)
 		ret = start_locked(ms);
 	} else {
 		ret = 0;
-		stop_locked();
+		stop_locked(PVTRACE_REC_STOP_ASKED);
 	}
 	mutex_unlock(&ctl->lock);
-	if (!on)
+	if (!on) {
 		cancel_delayed_work_sync(&stop_work);
+		cancel_delayed_work_sync(&trig_work);
+	}
 	return ret;
 }
 
@@ -248,6 +360,29 @@ void pvtrace_rec_set_filter(const struct pvtrace_rec_filter *f,
 		ctl->filter_str[len] = '\0';
 	} else {
 		strscpy(ctl->filter_str, "all", sizeof(ctl->filter_str));
+	}
+	mutex_unlock(&ctl->lock);
+}
+
+/* record_flight: used from the next start. */
+void pvtrace_rec_set_flight(unsigned long ms)
+{
+	mutex_lock(&ctl->lock);
+	ctl->flight_ms = ms;
+	mutex_unlock(&ctl->lock);
+}
+
+/* record_trigger: @t, parsed from the @len bytes at @val, for the next start. */
+void pvtrace_rec_set_trigger(const struct pvtrace_rec_trigs *t,
+			     const char *val, size_t len)
+{
+	mutex_lock(&ctl->lock);
+	ctl->next_trigs = *t;
+	if (t->n) {
+		memcpy(ctl->trig_str, val, len);
+		ctl->trig_str[len] = '\0';
+	} else {
+		strscpy(ctl->trig_str, "none", sizeof(ctl->trig_str));
 	}
 	mutex_unlock(&ctl->lock);
 }
@@ -323,6 +458,7 @@ int pvtrace_recorder_init(void)
 	BUILD_BUG_ON(sizeof(struct pvtrace_rec) != 64);
 	BUILD_BUG_ON(PVTRACE_REC_SLOT_WORDS * 64 < PVTRACE_SLOT_NR);
 	INIT_DELAYED_WORK(&stop_work, stop_work_fn);
+	INIT_DELAYED_WORK(&trig_work, trig_work_fn);
 	pvtrace_rec_parse_filter(ctl->filter_str, &ctl->next_filter, &bad);
 	ret = pvtrace_slow_alloc();
 	if (ret)
@@ -350,10 +486,11 @@ void pvtrace_recorder_exit(void)
 {
 	unregister_module_notifier(&rec_nb);
 	mutex_lock(&ctl->lock);
-	stop_locked();
+	stop_locked(PVTRACE_REC_STOP_UNLOAD);
 	ctl->ready = false;
 	mutex_unlock(&ctl->lock);
 	cancel_delayed_work_sync(&stop_work);
+	cancel_delayed_work_sync(&trig_work);
 	pvtrace_rec_stream_exit();
 	free_buffers();
 	pvtrace_slow_free();

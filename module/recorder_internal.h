@@ -32,6 +32,15 @@
  * @streams: stream readers (recorder/stream/cpuN open): no recording
  *	starts, no snapshot is taken
  * @skipped: records a stream reader skipped, reserved but never complete
+ * @flight_ms: record_flight: the next recording keeps its last this long
+ * @trig_str: record_trigger as written ("none" when empty)
+ * @next_trigs: @trig_str parsed: the next recording's triggers
+ * @cur_flight_ms: @flight_ms of the current or last recording
+ * @last_trig: @trig_str of the current or last recording
+ * @reason: why the last recording stopped (PVTRACE_REC_STOP_*)
+ * @fired: a trigger ended it: @fired_cpu's @fired_rec matched term
+ *	@fired_term (1-based), at @fired_ns (timebase ns)
+ * @aged: records of a flight recording older than its window at the end
  */
 struct pvtrace_rec_ctl {
 	struct mutex lock;	/* everything below */
@@ -47,6 +56,18 @@ struct pvtrace_rec_ctl {
 	unsigned int readers;
 	unsigned int streams;
 	u64 skipped;
+	unsigned long flight_ms;
+	char trig_str[PVTRACE_REC_FILTER_LEN];
+	struct pvtrace_rec_trigs next_trigs;
+	unsigned long cur_flight_ms;
+	char last_trig[PVTRACE_REC_FILTER_LEN];
+	unsigned int reason;
+	bool fired;
+	unsigned int fired_cpu;
+	u32 fired_term;
+	u64 fired_ns;
+	struct pvtrace_rec fired_rec;
+	u64 aged;
 };
 
 extern struct pvtrace_rec_ctl pvtrace_rec_ctl;
@@ -56,6 +77,9 @@ int pvtrace_rec_set_record(bool on, unsigned long ms);
 void pvtrace_rec_set_filter(const struct pvtrace_rec_filter *f,
 			    const char *val, size_t len);
 void pvtrace_rec_set_buffer_kb(unsigned int kb);
+void pvtrace_rec_set_flight(unsigned long ms);
+void pvtrace_rec_set_trigger(const struct pvtrace_rec_trigs *t,
+			     const char *val, size_t len);
 
 /* module/recorder_read.c: the slowest tables' memory; the stream readers. */
 int pvtrace_slow_alloc(void);

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The flight recorder's module parameters: record, record_filter,
- * record_buffer_kb, slowest and slowest_reset (Documentation/
- * parameters.rst). This file owns their syntax (parsed by module/
- * recparse.c), their ranges and the log line a bad value gets; their
- * effects are the control side's (module/recorder.c), under its lock.
+ * record_buffer_kb, record_flight, record_trigger, slowest and
+ * slowest_reset (Documentation/parameters.rst). This file owns their
+ * syntax (parsed by module/recparse.c), their ranges and the log line a
+ * bad value gets; their effects are the control side's (module/
+ * recorder.c), under its lock.
  */
 #include <linux/kernel.h>
 #include <linux/moduleparam.h>
@@ -116,6 +117,79 @@ static const struct kernel_param_ops buffer_ops = {
 module_param_cb(record_buffer_kb, &buffer_ops, &pvtrace_rec_ctl.buffer_kb, 0644);
 MODULE_PARM_DESC(record_buffer_kb,
 		 "Recording buffer per possible CPU, KiB, 4..65536, 64 bytes an event; used from the next start (runtime; default 1024)");
+
+static int flight_set(const char *val, const struct kernel_param *kp)
+{
+	struct pvtrace_val shown;
+	unsigned long ms;
+
+	if (pvtrace_rec_parse_window(val, &ms)) {
+		pr_err("recorder: record_flight must be off or a duration such as 500ms, 10s, 2m (at most one day): %s\n",
+		       pvtrace_val(&shown, val));
+		return -EINVAL;
+	}
+	pvtrace_rec_set_flight(ms);
+	return 0;
+}
+
+static int flight_get(char *buf, const struct kernel_param *kp)
+{
+	unsigned long ms;
+
+	mutex_lock(&pvtrace_rec_ctl.lock);
+	ms = pvtrace_rec_ctl.flight_ms;
+	mutex_unlock(&pvtrace_rec_ctl.lock);
+	if (!ms)
+		return sysfs_emit(buf, "off\n");
+	return sysfs_emit(buf, "%lums\n", ms);
+}
+
+static const struct kernel_param_ops flight_ops = {
+	.set = flight_set,
+	.get = flight_get,
+};
+module_param_cb(record_flight, &flight_ops, NULL, 0644);
+MODULE_PARM_DESC(record_flight,
+		 "Flight recording: off, or keep only the last 500ms, 10s, 2m... of the next recording, overwriting the oldest events (runtime; default off)");
+
+static int trigger_set(const char *val, const struct kernel_param *kp)
+{
+	struct pvtrace_rec_trigs t;
+	size_t bad, len = pvtrace_rec_len(val);
+	struct pvtrace_val shown;
+
+	if (len >= PVTRACE_REC_FILTER_LEN) {
+		pr_err("recorder: record_trigger is longer than %d characters\n",
+		       PVTRACE_REC_FILTER_LEN - 1);
+		return -EINVAL;
+	}
+	if (pvtrace_rec_parse_trigger(val, &t, &bad)) {
+		pr_err("recorder: record_trigger: bad term at \"%s\" (at most %d of: hcall>DUR, hcall=NAME[:SUB]>DUR, upcall>DUR, error, error=NAME[:SUB]; DUR such as 500us)\n",
+		       pvtrace_valn(&shown, val + bad, len - bad),
+		       PVTRACE_REC_TRIGGERS);
+		return -EINVAL;
+	}
+	pvtrace_rec_set_trigger(&t, val, len);
+	return 0;
+}
+
+static int trigger_get(char *buf, const struct kernel_param *kp)
+{
+	int n;
+
+	mutex_lock(&pvtrace_rec_ctl.lock);
+	n = sysfs_emit(buf, "%s\n", pvtrace_rec_ctl.trig_str);
+	mutex_unlock(&pvtrace_rec_ctl.lock);
+	return n;
+}
+
+static const struct kernel_param_ops trigger_ops = {
+	.set = trigger_set,
+	.get = trigger_get,
+};
+module_param_cb(record_trigger, &trigger_ops, NULL, 0644);
+MODULE_PARM_DESC(record_trigger,
+		 "What ends the next recording: none, or terms hcall>DUR, hcall=NAME[:SUB]>DUR, upcall>DUR, error, error=NAME[:SUB], comma-separated (runtime; default none)");
 
 static int slowest_set(const char *val, const struct kernel_param *kp)
 {

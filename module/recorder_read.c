@@ -97,12 +97,29 @@ const char *pvtrace_rec_state_name(enum pvtrace_rec_state s)
  */
 static u64 complete_records(const struct pvtrace_rec_cpu *rc, u64 *used)
 {
-	u64 i, tail = rc->tail, done = 0;
+	u64 i, tail = READ_ONCE(rc->tail), done = 0;
 
-	*used = rc->cap ? READ_ONCE(rc->head) - tail : 0;
+	/* A running flight recording's writers move the tail: at most cap. */
+	*used = rc->cap ? min(READ_ONCE(rc->head) - tail, (u64)rc->cap) : 0;
 	for (i = 0; i < *used; i++)
 		done += READ_ONCE(rc->buf[(tail + i) % rc->cap].type) != 0;
 	return done;
+}
+
+const char *pvtrace_rec_reason_name(unsigned int reason)
+{
+	switch (reason) {
+	case PVTRACE_REC_STOP_ASKED:
+		return "asked";
+	case PVTRACE_REC_STOP_DURATION:
+		return "duration";
+	case PVTRACE_REC_STOP_TRIGGER:
+		return "trigger";
+	case PVTRACE_REC_STOP_UNLOAD:
+		return "unload";
+	default:
+		return "-";
+	}
 }
 
 void pvtrace_rec_read_status(struct pvtrace_rec_status *st)
@@ -118,14 +135,29 @@ void pvtrace_rec_read_status(struct pvtrace_rec_status *st)
 	st->buffer_kb = ctl->buffer_kb;
 	st->slowest_n = READ_ONCE(pvtrace_slow_n);
 	strscpy(st->filter, ctl->last_filter, sizeof(st->filter));
+	strscpy(st->trigger, ctl->last_trig, sizeof(st->trigger));
+	st->flight_ms = ctl->cur_flight_ms;
+	st->aged = ctl->aged;
+	st->reason = ctl->state == PVTRACE_REC_STOPPED ? ctl->reason :
+		     PVTRACE_REC_STOP_NONE;
+	st->fired = ctl->state == PVTRACE_REC_STOPPED && ctl->fired;
+	st->fired_cpu = ctl->fired_cpu;
+	st->fired_term = ctl->fired_term;
+	st->fired_ns = ctl->fired_ns;
+	st->fired_rec = ctl->fired_rec;
 	for_each_possible_cpu(cpu) {
 		const struct pvtrace_rec_cpu *rc = per_cpu_ptr(&pvtrace_rec_cpu, cpu);
 		u64 used, done = complete_records(rc, &used);
+		u64 tail = READ_ONCE(rc->tail);
 
 		st->records += done;
 		st->incomplete += used - done;
 		st->lost += READ_ONCE(rc->lost);
-		st->streamed += rc->tail;
+		/* A flight recording's tail is what its writers overwrote. */
+		if (ctl->cur_flight_ms)
+			st->overwritten += tail;
+		else
+			st->streamed += tail;
 		st->capacity += rc->cap;
 	}
 	/* And those a stream reader skipped, which left the rings. */
@@ -135,7 +167,7 @@ void pvtrace_rec_read_status(struct pvtrace_rec_status *st)
 
 /* One CPU's counters; false if @cpu has no buffer and lost nothing. */
 bool pvtrace_rec_read_cpu(unsigned int cpu, u64 *records, u64 *lost,
-			  u64 *streamed, u64 *cap)
+			  u64 *streamed, u64 *cap, u64 *overwritten)
 {
 	const struct pvtrace_rec_cpu *rc = per_cpu_ptr(&pvtrace_rec_cpu, cpu);
 	bool ret = false;
@@ -145,7 +177,8 @@ bool pvtrace_rec_read_cpu(unsigned int cpu, u64 *records, u64 *lost,
 	if (rc->buf || READ_ONCE(rc->lost)) {
 		*records = complete_records(rc, &used);
 		*lost = READ_ONCE(rc->lost);
-		*streamed = rc->tail;
+		*streamed = ctl->cur_flight_ms ? 0 : READ_ONCE(rc->tail);
+		*overwritten = ctl->cur_flight_ms ? READ_ONCE(rc->tail) : 0;
 		*cap = rc->cap;
 		ret = true;
 	}
@@ -186,11 +219,17 @@ int pvtrace_rec_snapshot(struct pvtrace_rec_snap *snap)
 	if (!start || !end)
 		goto out_nomem;
 	mutex_lock(&ctl->lock);
-	if (ctl->streams) {
+	if (ctl->streams || (ctl->cur_flight_ms &&
+			     ctl->state == PVTRACE_REC_RECORDING)) {
+		bool flight = !ctl->streams;
+
 		mutex_unlock(&ctl->lock);
 		kfree(start);
 		kfree(end);
-		pr_err("recorder: recorder/stream is open; recorder/trace shows a recording read whole\n");
+		if (flight)
+			pr_err("recorder: a flight recording is read once it ends (record=off, or its trigger)\n");
+		else
+			pr_err("recorder: recorder/stream is open; recorder/trace shows a recording read whole\n");
 		return -EBUSY;
 	}
 	for_each_possible_cpu(cpu) {
@@ -317,6 +356,9 @@ int pvtrace_rec_stream_open(unsigned int cpu)
 	mutex_lock(&ctl->lock);
 	if (ctl->readers) {
 		pr_err("recorder: recorder/trace is open; close it before streaming\n");
+		ret = -EBUSY;
+	} else if (ctl->cur_flight_ms && ctl->state == PVTRACE_REC_RECORDING) {
+		pr_err("recorder: a flight recording is not streamed; read recorder/trace once it ends\n");
 		ret = -EBUSY;
 	} else if (cpumask_test_cpu(cpu, &stream_cpus)) {
 		pr_err("recorder: recorder/stream/cpu%u has a reader already\n", cpu);

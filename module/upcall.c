@@ -83,12 +83,12 @@ static __always_inline struct pvtrace_upcall_cpu __percpu *cpu_block(void)
 
 /*
  * The TSC, when upcalls are timed (module parameter timing) or this CPU
- * records upcalls (the recording needs their time); else 0, and every
- * duration is 0 ns.
+ * records (the recording, or its triggers, need their time); else 0, and
+ * every duration is 0 ns.
  */
 static __always_inline u64 up_tsc(void)
 {
-	if (up_timed || pvtrace_rec_wanted(PVTRACE_REC_UPCALL))
+	if (up_timed || pvtrace_rec_active())
 		return rdtsc_ordered();
 	return 0;
 }

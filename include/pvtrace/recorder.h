@@ -27,6 +27,19 @@
  * reader clears the type of what it consumed, then moves @tail
  * (module/recorder_read.c): only then may a writer reuse the record.
  *
+ * A flight recording (record_flight) keeps the last records instead: its
+ * CPUs' type masks carry PVTRACE_REC_FLIGHT, and a writer that finds its
+ * ring full moves the tail past the oldest record itself (no stream reads
+ * a flight recording, so the writers own the tail) and overwrites it.
+ *
+ * Triggers (record_trigger): a hypercall or upcall slower than a
+ * threshold, or a hypercall's error, ends the recording where it
+ * happened. The writer that sees it keeps the event in its CPU's @fired,
+ * closes its own CPU's mask and raises pvtrace_rec_fired; every writer
+ * reserves nothing once that is raised. Plain stores: the control side
+ * (module/recorder.c) looks every PVTRACE_TRIG_POLL_MS and stops the
+ * recording properly.
+ *
  * Slowest calls: each CPU keeps its N slowest hypercalls and upcalls. An
  * offer below the table's minimum costs one per-CPU load and a compare. A
  * nested offer that finds the table being updated (an NMI in the middle
@@ -56,6 +69,9 @@
 #define PVTRACE_REC_TYPES	4
 
 #define PVTRACE_REC_PORTS	4	/* ports kept per upcall */
+
+/* In a CPU's type mask: this recording keeps the last records. */
+#define PVTRACE_REC_FLIGHT	0x80
 
 /**
  * struct pvtrace_rec - one recorded event (64 bytes)
@@ -95,8 +111,11 @@ struct pvtrace_rec {
  *	are in the ring); written by the reader only
  * @lost: events not recorded because the ring was full
  * @cap: the ring's size in records
- * @types: bit PVTRACE_REC_* set: this CPU records that event type now;
- *	0 when not recording
+ * @types: bit PVTRACE_REC_* set: this CPU records that event type now,
+ *	and PVTRACE_REC_FLIGHT if it keeps the last records; 0 when not
+ *	recording
+ * @fired_term: 1 + the trigger term @fired matched; 0: none fired here
+ * @fired: the event that fired a trigger on this CPU
  */
 struct pvtrace_rec_cpu {
 	struct pvtrace_rec *buf;
@@ -105,7 +124,12 @@ struct pvtrace_rec_cpu {
 	u64 lost;
 	u32 cap;
 	u32 types;
+	u32 fired_term;
+	struct pvtrace_rec fired;
 };
+
+/* A trigger fired on some CPU: no writer reserves any more. */
+extern u32 pvtrace_rec_fired;
 
 DECLARE_PER_CPU(struct pvtrace_rec_cpu, pvtrace_rec_cpu);
 
@@ -123,16 +147,28 @@ DECLARE_PER_CPU(struct pvtrace_rec_cpu, pvtrace_rec_cpu);
  */
 static __always_inline struct pvtrace_rec *pvtrace_rec_reserve(unsigned int type)
 {
+	u32 types = this_cpu_read(pvtrace_rec_cpu.types);
+	struct pvtrace_rec *r;
 	u64 head, seen, cap;
 
-	if (likely(!(this_cpu_read(pvtrace_rec_cpu.types) & (1U << type))))
+	if (likely(!(types & (1U << type))))
 		return NULL;
+	if (unlikely(READ_ONCE(pvtrace_rec_fired)))
+		return NULL;	/* the recording ended at a trigger */
 	cap = this_cpu_read(pvtrace_rec_cpu.cap);
 	head = this_cpu_read(pvtrace_rec_cpu.head);
 	for (;;) {
 		if (head - this_cpu_read(pvtrace_rec_cpu.tail) >= cap) {
-			this_cpu_inc(pvtrace_rec_cpu.lost);
-			return NULL;
+			if (!(types & PVTRACE_REC_FLIGHT)) {
+				this_cpu_inc(pvtrace_rec_cpu.lost);
+				return NULL;
+			}
+			/*
+			 * Flight: the oldest record goes. A nested writer that
+			 * reserves in between moves the tail further, and this
+			 * one's cmpxchg fails and tries again.
+			 */
+			this_cpu_write(pvtrace_rec_cpu.tail, head - cap + 1);
 		}
 		seen = this_cpu_cmpxchg(pvtrace_rec_cpu.head, head, head + 1);
 		if (likely(seen == head))
@@ -142,7 +178,11 @@ static __always_inline struct pvtrace_rec *pvtrace_rec_reserve(unsigned int type
 	/* No division while the ring has not wrapped (always, unstreamed). */
 	if (unlikely(head >= cap))
 		head %= cap;
-	return this_cpu_read(pvtrace_rec_cpu.buf) + head;
+	r = this_cpu_read(pvtrace_rec_cpu.buf) + head;
+	/* An overwritten record is incomplete until its new type is set. */
+	if (types & PVTRACE_REC_FLIGHT)
+		WRITE_ONCE(r->type, 0);
+	return r;
 }
 
 static __always_inline void pvtrace_rec_commit(struct pvtrace_rec *r,
@@ -191,6 +231,12 @@ unsigned int pvtrace_rec_consume(struct pvtrace_rec_cpu *rc,
 static __always_inline bool pvtrace_rec_wanted(unsigned int type)
 {
 	return this_cpu_read(pvtrace_rec_cpu.types) & (1U << type);
+}
+
+/* True if this CPU records now (events of some type, or for a trigger). */
+static __always_inline bool pvtrace_rec_active(void)
+{
+	return this_cpu_read(pvtrace_rec_cpu.types) != 0;
 }
 
 /*
@@ -253,6 +299,90 @@ static inline bool pvtrace_rec_cpu_wanted(const struct pvtrace_rec_filter *f,
 	if (f->all_cpus)
 		return true;
 	return cpu < PVTRACE_REC_MAX_CPUS && (f->cpus[cpu / 64] >> (cpu % 64)) & 1;
+}
+
+/*
+ * Triggers (record_trigger, parsed by module/recparse.c): up to
+ * PVTRACE_REC_TRIGGERS terms, any of which ends the recording. A term
+ * matches a hypercall of number @nr (PVTRACE_TRIG_ANY: any) and slot
+ * @slot (PVTRACE_TRIG_ANY: any of that number's), or any upcall.
+ */
+#define PVTRACE_REC_TRIGGERS	8
+#define PVTRACE_TRIG_ANY	0xffff
+#define PVTRACE_TRIG_HCALL_SLOW	1	/* a hypercall longer than @ns */
+#define PVTRACE_TRIG_HCALL_ERR	2	/* a hypercall returning < 0 */
+#define PVTRACE_TRIG_UPCALL_SLOW 3	/* an upcall longer than @ns */
+#define PVTRACE_TRIG_POLL_MS	50	/* the control side looks this often */
+
+struct pvtrace_rec_trig {
+	u64 ns;
+	u16 nr;
+	u16 slot;
+	u32 kind;
+};
+
+/**
+ * struct pvtrace_rec_trigs - a recording's triggers
+ * @n: terms in @t; 0: no trigger
+ * @t: the terms, in the order written
+ */
+struct pvtrace_rec_trigs {
+	u32 n;
+	struct pvtrace_rec_trig t[PVTRACE_REC_TRIGGERS];
+};
+
+/* The current recording's: set before its CPUs start recording. */
+extern struct pvtrace_rec_trigs pvtrace_rec_trigs;
+
+static __always_inline bool pvtrace_rec_trig_match(const struct pvtrace_rec_trig *t,
+						   const struct pvtrace_rec *r)
+{
+	if (t->kind == PVTRACE_TRIG_UPCALL_SLOW)
+		return r->type == PVTRACE_REC_UPCALL && r->dur_ns > t->ns;
+	if (r->type != PVTRACE_REC_HCALL ||
+	    (t->nr != PVTRACE_TRIG_ANY && t->nr != r->nr) ||
+	    (t->slot != PVTRACE_TRIG_ANY && t->slot != r->slot))
+		return false;
+	if (t->kind == PVTRACE_TRIG_HCALL_ERR)
+		return r->value < 0;
+	return r->dur_ns > t->ns;
+}
+
+/*
+ * @r (complete) against the recording's triggers; the first to match
+ * fires: rare work, so it may be slow, but it is still only plain and
+ * per-CPU stores. Called only while this CPU records.
+ */
+static __always_inline void pvtrace_rec_trig_check(const struct pvtrace_rec *r)
+{
+	unsigned int i, n = READ_ONCE(pvtrace_rec_trigs.n);
+
+	for (i = 0; i < n && i < PVTRACE_REC_TRIGGERS; i++) {
+		if (!pvtrace_rec_trig_match(&pvtrace_rec_trigs.t[i], r))
+			continue;
+		if (this_cpu_read(pvtrace_rec_cpu.fired_term))
+			return;	/* this CPU fired already */
+		this_cpu_write(pvtrace_rec_cpu.fired.tsc, r->tsc);
+		this_cpu_write(pvtrace_rec_cpu.fired.dur_ns, r->dur_ns);
+		this_cpu_write(pvtrace_rec_cpu.fired.value, r->value);
+		this_cpu_write(pvtrace_rec_cpu.fired.site, r->site);
+		this_cpu_write(pvtrace_rec_cpu.fired.arg, r->arg);
+		this_cpu_write(pvtrace_rec_cpu.fired.port[0], r->port[0]);
+		this_cpu_write(pvtrace_rec_cpu.fired.nports, r->nports);
+		this_cpu_write(pvtrace_rec_cpu.fired.slot, r->slot);
+		this_cpu_write(pvtrace_rec_cpu.fired.nr, r->nr);
+		this_cpu_write(pvtrace_rec_cpu.fired.type, r->type);
+		this_cpu_write(pvtrace_rec_cpu.fired_term, i + 1);
+		this_cpu_write(pvtrace_rec_cpu.types, 0);
+		WRITE_ONCE(pvtrace_rec_fired, 1);
+		return;
+	}
+}
+
+/* True if this CPU records and the recording has triggers. */
+static __always_inline bool pvtrace_rec_trig_wanted(u32 types)
+{
+	return unlikely(types) && READ_ONCE(pvtrace_rec_trigs.n);
 }
 
 /*
@@ -377,12 +507,14 @@ static __always_inline void pvtrace_rec_hcall(unsigned int slot, unsigned int nr
 					      u64 tsc, u64 ns, long ret,
 					      unsigned long a1, unsigned long site)
 {
-	bool rec = pvtrace_rec_wanted(PVTRACE_REC_HCALL) &&
+	u32 types = this_cpu_read(pvtrace_rec_cpu.types);
+	bool rec = (types & (1U << PVTRACE_REC_HCALL)) &&
 		   pvtrace_rec_slot_wanted(&pvtrace_rec_filter, slot);
 	bool slow = pvtrace_slow_wanted(PVTRACE_SLOW_HCALL, ns);
+	bool trig = pvtrace_rec_trig_wanted(types);
 	struct pvtrace_rec r;
 
-	if (likely(!rec && !slow))
+	if (likely(!rec && !slow && !trig))
 		return;
 	r = (struct pvtrace_rec){
 		.tsc = tsc, .dur_ns = ns, .value = ret, .site = site,
@@ -390,6 +522,8 @@ static __always_inline void pvtrace_rec_hcall(unsigned int slot, unsigned int nr
 	};
 	if (rec)
 		pvtrace_rec_put(&r);
+	if (trig)
+		pvtrace_rec_trig_check(&r);
 	if (slow)
 		pvtrace_slow_offer(pvtrace_slow_tables[PVTRACE_SLOW_HCALL], &r,
 				   READ_ONCE(pvtrace_slow_gen),
@@ -409,13 +543,15 @@ static __always_inline void pvtrace_rec_upcall(u64 tsc, u64 ns, u64 events,
 					       const u32 *ports,
 					       unsigned int nports)
 {
-	bool rec = pvtrace_rec_wanted(PVTRACE_REC_UPCALL) &&
+	u32 types = this_cpu_read(pvtrace_rec_cpu.types);
+	bool rec = (types & (1U << PVTRACE_REC_UPCALL)) &&
 		   pvtrace_rec_port_wanted(&pvtrace_rec_filter, ports, nports);
 	bool slow = pvtrace_slow_wanted(PVTRACE_SLOW_UPCALL, ns);
+	bool trig = pvtrace_rec_trig_wanted(types);
 	struct pvtrace_rec r;
 	unsigned int i;
 
-	if (likely(!rec && !slow))
+	if (likely(!rec && !slow && !trig))
 		return;
 	r = (struct pvtrace_rec){
 		.tsc = tsc, .dur_ns = ns, .value = events,
@@ -426,6 +562,8 @@ static __always_inline void pvtrace_rec_upcall(u64 tsc, u64 ns, u64 events,
 		r.port[i] = ports[i];
 	if (rec)
 		pvtrace_rec_put(&r);
+	if (trig)
+		pvtrace_rec_trig_check(&r);
 	if (slow)
 		pvtrace_slow_offer(pvtrace_slow_tables[PVTRACE_SLOW_UPCALL], &r,
 				   READ_ONCE(pvtrace_slow_gen),

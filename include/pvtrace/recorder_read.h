@@ -21,6 +21,13 @@ enum pvtrace_rec_state {
 
 #define PVTRACE_REC_FILTER_LEN	256
 
+/* Why the last recording stopped. */
+#define PVTRACE_REC_STOP_NONE		0	/* it has not */
+#define PVTRACE_REC_STOP_ASKED		1	/* record=off */
+#define PVTRACE_REC_STOP_DURATION	2	/* its duration ran out */
+#define PVTRACE_REC_STOP_TRIGGER	3	/* a trigger fired */
+#define PVTRACE_REC_STOP_UNLOAD		4	/* pvtrace was unloaded */
+
 struct pvtrace_rec_status {
 	enum pvtrace_rec_state state;
 	unsigned long duration_ms;
@@ -34,6 +41,16 @@ struct pvtrace_rec_status {
 	u64 streamed;
 	u64 capacity;
 	char filter[PVTRACE_REC_FILTER_LEN];
+	unsigned long flight_ms;
+	u64 overwritten;
+	u64 aged;
+	char trigger[PVTRACE_REC_FILTER_LEN];
+	unsigned int reason;
+	bool fired;
+	unsigned int fired_cpu;
+	u32 fired_term;
+	u64 fired_ns;
+	struct pvtrace_rec fired_rec;
 };
 
 /* A complete record of a snapshot: where it is, and its TSC. */
@@ -56,9 +73,10 @@ struct pvtrace_slow_entry {
 };
 
 const char *pvtrace_rec_state_name(enum pvtrace_rec_state s);
+const char *pvtrace_rec_reason_name(unsigned int reason);
 void pvtrace_rec_read_status(struct pvtrace_rec_status *st);
 bool pvtrace_rec_read_cpu(unsigned int cpu, u64 *records, u64 *lost,
-			  u64 *streamed, u64 *cap);
+			  u64 *streamed, u64 *cap, u64 *overwritten);
 int pvtrace_rec_snapshot(struct pvtrace_rec_snap *snap);
 void pvtrace_rec_snapshot_put(struct pvtrace_rec_snap *snap);
 const struct pvtrace_rec *pvtrace_rec_at(const struct pvtrace_rec_snap *snap,

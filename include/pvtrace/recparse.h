@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Parsing the flight recorder's parameters (Documentation/parameters.rst):
- * "record" (on, off, or a duration) and "record_filter" (which events).
+ * "record" (on, off, or a duration), "record_filter" (which events),
+ * "record_flight" (how much of the end to keep) and "record_trigger"
+ * (what ends a recording).
  * The parsers are in module/recparse.c, which the unit tests compile in
  * userspace too.
  */
@@ -20,5 +22,8 @@ size_t pvtrace_rec_len(const char *s);
 int pvtrace_rec_parse_record(const char *s, bool *on, unsigned long *ms);
 int pvtrace_rec_parse_filter(const char *s, struct pvtrace_rec_filter *f,
 			     size_t *bad);
+int pvtrace_rec_parse_window(const char *s, unsigned long *ms);
+int pvtrace_rec_parse_trigger(const char *s, struct pvtrace_rec_trigs *t,
+			      size_t *bad);
 
 #endif /* _PVTRACE_RECPARSE_H */

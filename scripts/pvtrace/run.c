@@ -28,24 +28,52 @@ void pvt_wait_prepare(void)
 	wait_blocked = 1;
 }
 
-/* -a without CMD: until SIGINT or SIGTERM, or @ns (0: no limit). */
-void pvt_wait(u64 ns)
+static u64 now_ns(void)
 {
-	struct timespec ts = { (time_t)(ns / 1000000000ULL),
-			       (long)(ns % 1000000000ULL) };
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/*
+ * Without CMD: until SIGINT or SIGTERM, or @ns (0: no limit), or, if @done
+ * is given, until it returns non-zero (asked every PVT_WAIT_POLL_MS).
+ */
+void pvt_wait_until(u64 ns, int (*done)(void *arg), void *arg)
+{
+	u64 end = ns ? now_ns() + ns : 0, slice;
 
 	if (!wait_blocked)
 		pvt_wait_prepare();
 	/* Blocked, the signal ends the wait without killing the program. */
 	for (;;) {
-		int sig = ns ? sigtimedwait(&wait_set, NULL, &ts) :
-			  sigwaitinfo(&wait_set, NULL);
+		struct timespec ts;
+		u64 now = now_ns();
+		int sig;
 
-		if (sig >= 0 || errno != EINTR)
+		if (end && now >= end)
+			break;
+		if (done && done(arg))
+			break;
+		slice = end ? end - now : 0;
+		if (done && (!slice || slice > PVT_WAIT_POLL_MS * 1000000ULL))
+			slice = PVT_WAIT_POLL_MS * 1000000ULL;
+		ts.tv_sec = (time_t)(slice / 1000000000ULL);
+		ts.tv_nsec = (long)(slice % 1000000000ULL);
+		sig = slice ? sigtimedwait(&wait_set, NULL, &ts) :
+		      sigwaitinfo(&wait_set, NULL);
+		if (sig >= 0 || (errno != EINTR && errno != EAGAIN))
 			break;
 	}
 	sigprocmask(SIG_SETMASK, &wait_old, NULL);
 	wait_blocked = 0;
+}
+
+/* Without CMD: until SIGINT or SIGTERM, or @ns (0: no limit). */
+void pvt_wait(u64 ns)
+{
+	pvt_wait_until(ns, NULL, NULL);
 }
 
 /* Run @cmd; its exit status, or 128 + the signal that killed it. */

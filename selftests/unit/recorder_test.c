@@ -3,8 +3,9 @@
  * Unit tests of include/pvtrace/recorder.h, module/recring.c and
  * module/recparse.c: the writers (reserve, commit, loss), the ring's
  * reader against a model of what was written, the slowest-calls tables
- * against a brute-force top-N, and the parsing of the record and
- * record_filter parameters.
+ * against a brute-force top-N, flight recording (overwriting) and
+ * triggers, and the parsing of the record, record_filter, record_flight
+ * and record_trigger parameters.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,8 @@
 
 struct pvtrace_rec_cpu pvtrace_rec_cpu;
 struct pvtrace_rec_filter pvtrace_rec_filter;
+struct pvtrace_rec_trigs pvtrace_rec_trigs;
+u32 pvtrace_rec_fired;
 struct pvtrace_slow_cpu *pvtrace_slow_tables[PVTRACE_SLOW_KINDS];
 u64 pvtrace_slow_gen = 1;
 unsigned int pvtrace_slow_n = 16;
@@ -300,15 +303,183 @@ static void test_slowest(void)
 	t.busy = 0;
 }
 
+static void test_window_param(void)
+{
+	static const struct { const char *s; int ret; unsigned long ms; } c[] = {
+		{ "off", 0, 0 }, { "0\n", 0, 0 }, { "10s", 0, 10000 },
+		{ "500ms\n", 0, 500 }, { "2m", 0, 120000 }, { "on", -EINVAL, 0 },
+		{ "1", -EINVAL, 0 }, { "0s", -EINVAL, 0 }, { "", -EINVAL, 0 },
+		{ "86401s", -EINVAL, 0 }, { "10", -EINVAL, 0 },
+	};
+	unsigned int i, bad = 0;
+
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
+		unsigned long ms = 12345;
+		int ret = pvtrace_rec_parse_window(c[i].s, &ms);
+
+		if (ret != c[i].ret || (!ret && ms != c[i].ms) ||
+		    (ret && ms != 12345)) {
+			ksft_print_msg("window \"%s\": ret %d ms %lu\n", c[i].s, ret, ms);
+			bad++;
+		}
+	}
+	ksft_test_result(!bad,
+			 "record_flight: off or a duration; on, bare numbers, bad units refused\n");
+}
+
+static void test_trigger_param(void)
+{
+	static const struct { const char *s; size_t bad; } refused[] = {
+		{ "hcall", 0 }, { "hcall>", 0 }, { "hcall>5", 0 }, { "hcall>5h", 0 },
+		{ "upcall", 0 }, { "error>5us", 0 }, { "error=nosuch", 0 },
+		{ "hcall=xen_version:nosub>1ms", 0 }, { "hcall=xen_version:>1ms", 0 },
+		{ "error,", 6 }, { "hcall>1ms,,error", 10 }, { "hcall>0us", 0 },
+		{ "error,error,error,error,error,error,error,error,error", 48 },
+		{ "steal>1ms", 0 }, { "hcall>1ms ", 0 },
+	};
+	static const char six[] =
+		"hcall>1500us,hcall=17:pagesize>2ms,upcall>1s,error,error=32,hcall=17>7ns\n";
+	struct pvtrace_rec_trigs t;
+	unsigned int i, n = 0;
+	size_t bad;
+	int ret;
+
+	ret = pvtrace_rec_parse_trigger("none\n", &t, &bad);
+	ret |= pvtrace_rec_parse_trigger("", &t, &bad);
+	ksft_test_result(!ret && !t.n, "record_trigger: none and empty mean no trigger\n");
+
+	ret = pvtrace_rec_parse_trigger(six, &t, &bad);
+	ksft_test_result(!ret && t.n == 6 &&
+			 t.t[0].kind == PVTRACE_TRIG_HCALL_SLOW && t.t[0].ns == 1500000 &&
+			 t.t[0].nr == PVTRACE_TRIG_ANY && t.t[0].slot == PVTRACE_TRIG_ANY &&
+			 t.t[1].nr == XEN_VERSION && t.t[1].ns == 2000000 &&
+			 t.t[1].slot == pvtrace_hcall_slot(XEN_VERSION, 7) &&
+			 t.t[2].kind == PVTRACE_TRIG_UPCALL_SLOW && t.t[2].ns == 1000000000 &&
+			 t.t[3].kind == PVTRACE_TRIG_HCALL_ERR && t.t[3].nr == PVTRACE_TRIG_ANY &&
+			 t.t[4].kind == PVTRACE_TRIG_HCALL_ERR && t.t[4].nr == EVTCHN_OP &&
+			 t.t[4].slot == PVTRACE_TRIG_ANY &&
+			 t.t[5].nr == XEN_VERSION && t.t[5].ns == 7,
+			 "record_trigger: six terms of every form parsed, units ns to s\n");
+	for (i = 0; i < ARRAY_SIZE(refused); i++) {
+		bad = 999;
+		ret = pvtrace_rec_parse_trigger(refused[i].s, &t, &bad);
+		if (ret != -EINVAL || bad != refused[i].bad || t.n) {
+			ksft_print_msg("trigger \"%s\": ret %d bad %zu n %u\n",
+				       refused[i].s, ret, bad, t.n);
+			n++;
+		}
+	}
+	ksft_test_result(!n,
+			 "record_trigger: bad terms refused, the offending one located, at most 8\n");
+}
+
+/* A flight ring keeps the newest records and loses none. */
+static void test_flight(void)
+{
+	static struct pvtrace_rec buf[7];
+	struct pvtrace_rec src = { .type = PVTRACE_REC_HCALL }, out[16];
+	u64 skipped = 0;
+	unsigned int i, n, bad = 0;
+
+	memset(buf, 0, sizeof(buf));
+	pvtrace_rec_cpu = (struct pvtrace_rec_cpu){
+		.buf = buf, .cap = 7,
+		.types = 1U << PVTRACE_REC_HCALL | PVTRACE_REC_FLIGHT,
+	};
+	for (i = 0; i < 40; i++) {
+		src.tsc = i;
+		pvtrace_rec_put(&src);
+		bad += pvtrace_rec_cpu.head - pvtrace_rec_cpu.tail > 7;
+	}
+	n = pvtrace_rec_consume(&pvtrace_rec_cpu, out, 16, true, &skipped);
+	for (i = 0; i < n; i++)
+		bad += out[i].tsc != 33 + i;
+	ksft_test_result(!bad && n == 7 && !pvtrace_rec_cpu.lost && !skipped,
+			 "flight: 40 events into 7 records keep the last 7 in order, none lost, 33 overwritten\n");
+
+	/* A writer interrupted after it moved the tail: its retry is exact. */
+	memset(buf, 0, sizeof(buf));
+	pvtrace_rec_cpu.head = 0;
+	pvtrace_rec_cpu.tail = 0;
+	for (i = 0; i < 7; i++) {
+		src.tsc = i;
+		pvtrace_rec_put(&src);
+	}
+	pvtrace_rec_cpu.tail = 1;	/* as the interrupted writer left it */
+	src.tsc = 7;
+	pvtrace_rec_put(&src);	/* the nested writer */
+	src.tsc = 8;
+	pvtrace_rec_put(&src);	/* the interrupted one, retrying */
+	bad = pvtrace_rec_cpu.tail != 2 || pvtrace_rec_cpu.head != 9 ||
+	      buf[0].tsc != 7 || buf[1].tsc != 8 || buf[2].tsc != 2;
+	ksft_test_result(!bad,
+			 "flight: a writer nested before the reservation overwrites the next record\n");
+}
+
+static void test_trigger_fire(void)
+{
+	static struct pvtrace_slow_cpu slow[PVTRACE_SLOW_KINDS];
+	static struct pvtrace_rec buf[16];
+	unsigned int slot = pvtrace_hcall_slot(XEN_VERSION, 7);
+	size_t badpos;
+	int bad = 0;
+
+	pvtrace_slow_tables[PVTRACE_SLOW_HCALL] = &slow[0];
+	pvtrace_slow_tables[PVTRACE_SLOW_UPCALL] = &slow[1];
+	pvtrace_rec_parse_filter("upcall", &pvtrace_rec_filter, &badpos);
+	bad += pvtrace_rec_parse_trigger("hcall=xen_version>1us,error=event_channel_op",
+					 &pvtrace_rec_trigs, &badpos);
+	memset(buf, 0, sizeof(buf));
+	pvtrace_rec_fired = 0;
+	pvtrace_rec_cpu = (struct pvtrace_rec_cpu){
+		.buf = buf, .cap = 16, .types = 1U << PVTRACE_REC_UPCALL,
+	};
+	pvtrace_rec_hcall(slot, XEN_VERSION, 10, 1000, 0, 7, 0x1234);
+	pvtrace_rec_hcall(40, 40, 11, 5000000, 0, 0, 0x1234);
+	pvtrace_rec_hcall(EVTCHN_OP, EVTCHN_OP, 12, 5, 0, 0, 0x1234);
+	bad += pvtrace_rec_fired || pvtrace_rec_cpu.fired_term ||
+	       pvtrace_rec_cpu.head;
+	ksft_test_result(!bad,
+			 "triggers: at the threshold, another hypercall, a success: none fires\n");
+
+	pvtrace_rec_hcall(EVTCHN_OP, EVTCHN_OP, 13, 5, -22, 0, 0x99);
+	bad = !pvtrace_rec_fired || pvtrace_rec_cpu.fired_term != 2 ||
+	      pvtrace_rec_cpu.types || pvtrace_rec_cpu.fired.tsc != 13 ||
+	      pvtrace_rec_cpu.fired.value != -22 ||
+	      pvtrace_rec_cpu.fired.site != 0x99;
+	/* Another CPU (the same one reopened here) reserves nothing now. */
+	pvtrace_rec_cpu.types = 1U << PVTRACE_REC_UPCALL;
+	bad += !!pvtrace_rec_reserve(PVTRACE_REC_UPCALL) ||
+	       pvtrace_rec_cpu.head || pvtrace_rec_cpu.lost;
+	ksft_test_result(!bad,
+			 "triggers: the named hypercall's error fires term 2; nothing reserved after\n");
+
+	pvtrace_rec_fired = 0;
+	pvtrace_rec_cpu.fired_term = 0;
+	pvtrace_rec_hcall(slot, XEN_VERSION, 14, 1001, 0, 7, 0x1234);
+	bad = pvtrace_rec_cpu.fired_term != 1 || pvtrace_rec_cpu.fired.dur_ns != 1001 ||
+	      pvtrace_rec_cpu.fired.slot != slot;
+	ksft_test_result(!bad,
+			 "triggers: a hypercall not recorded still fires (1001 ns > 1 us)\n");
+	memset(&pvtrace_rec_trigs, 0, sizeof(pvtrace_rec_trigs));
+	pvtrace_rec_fired = 0;
+	pvtrace_slow_tables[PVTRACE_SLOW_HCALL] = NULL;
+	pvtrace_slow_tables[PVTRACE_SLOW_UPCALL] = NULL;
+}
+
 int main(void)
 {
 	ksft_print_header();
-	ksft_set_plan(15);
+	ksft_set_plan(24);
 	test_record_param();
 	test_filter();
 	test_filter_bad();
 	test_writer();
 	test_ring();
 	test_slowest();
+	test_window_param();
+	test_trigger_param();
+	test_flight();
+	test_trigger_fire();
 	ksft_finished();
 }
