@@ -201,33 +201,23 @@ void pvt_json_bool(struct pvt_json *j, int v);
 /* The format of the file pvtrace record writes ("# pvtrace-recording 1"). */
 #define PVT_RECORDING_VERSION 1
 
-/* A growing text buffer (free @p when done). */
-struct pvt_text {
-	char *p;
-	size_t len;
-	size_t cap;
-};
-
-/* Append @n bytes: 0, or -1 out of memory. */
-int pvt_text_add(struct pvt_text *t, const char *s, size_t n);
+/*
+ * Read the @n open streams (recorder/stream/cpuN) into the files @out[i]
+ * until each has ended: 0, or a pvt_exit code with @e filled.
+ */
+int pvt_drain_streams(const int *fds, int n, FILE **out, struct pvt_err *e);
 
 /*
- * Read the @n open streams (recorder/stream/cpuN) into @out[i] until each
- * has ended: 0, or a pvt_exit code with @e filled.
+ * Write the @n streams' lines (files, read from their start) to @out as
+ * one recording in recorder/trace's format: the header once, then every
+ * line by time_ns (stable within a stream, ties to the lower stream).
+ * Each stream is a header then lines; an empty one is skipped. Once all
+ * are checked, and before anything is written, @before (if not NULL)
+ * writes what goes first. Memory: the lines of a window of twice the
+ * longest duration, not the recording. @lines: the events written. 0, or
+ * a pvt_exit code with @e filled (a malformed stream: nothing written).
  */
-int pvt_drain_streams(const int *fds, int n, struct pvt_text *out,
-		      struct pvt_err *e);
-
-/*
- * Write the @n streams' lines to @out as one recording in recorder/trace's
- * format: the header once, then every line by time_ns (stable within a
- * stream, ties to the lower stream). Each stream is a header then lines;
- * an empty one is skipped. Once all are checked, and before anything is
- * written, @before (if not NULL) writes what goes first. @lines: the
- * events written. 0, or a pvt_exit code with @e filled (a malformed
- * stream: nothing written).
- */
-int pvt_merge_streams(const struct pvt_text *s, int n, FILE *out, u64 *lines,
+int pvt_merge_streams(FILE **s, int n, FILE *out, u64 *lines,
 		      struct pvt_err *e,
 		      int (*before)(FILE *out, void *arg, struct pvt_err *e),
 		      void *arg);
@@ -238,6 +228,8 @@ int pvt_merge_streams(const struct pvt_text *s, int n, FILE *out, u64 *lines,
 int pvt_run(char **cmd);
 /* Until SIGINT or SIGTERM, or @ns nanoseconds (0: no limit). */
 void pvt_wait(u64 ns);
+#define PVT_WAIT_POLL_MS	100
+void pvt_wait_until(u64 ns, int (*done)(void *arg), void *arg);
 /* From now on, a SIGINT or SIGTERM is for pvt_wait() (call it first). */
 void pvt_wait_prepare(void);
 

@@ -3,11 +3,14 @@
  * pvtrace record and pvtrace report. record sets the flight recorder's
  * module parameters (record_filter, record_buffer_kb, record), measures a
  * command, a duration or until Ctrl-C, and stops. While it runs, a child
- * process drains every CPU's recorder/stream/cpuN (stream.c), so a
- * recording is bounded by memory, not by the buffers; at the end it writes
- * them merged in time order, in recorder/trace's format, and
- * recorder/status beside it. With a module that has no streams it copies
- * recorder/trace instead. report runs scripts/pvtrace-report.
+ * process drains every CPU's recorder/stream/cpuN (stream.c) into spill
+ * files, so a recording is bounded by disk, not by the buffers or memory;
+ * at the end it writes them merged in time order, in recorder/trace's
+ * format, and recorder/status beside it. A flight recording (-f: only its last
+ * seconds) is not streamed: it is read whole from recorder/trace once it
+ * has ended, by Ctrl-C, its time, or its trigger (-T). With a module that
+ * has no streams it copies recorder/trace. report runs
+ * scripts/pvtrace-report.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -38,6 +41,37 @@ static int set_param(const char *params, const char *name, const char *v)
 		       PVT_EXIT_FAIL;
 	}
 	return 0;
+}
+
+/* Module parameter @name into @buf, without its newline; 0 or -1. */
+static int get_param(const char *params, const char *name, char *buf,
+		     size_t size)
+{
+	char path[4096];
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", params, name);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (!fgets(buf, size, f)) {
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	n = strlen(buf);
+	if (n && buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
+	return 0;
+}
+
+/* For pvt_wait_until(): has the recording stopped by itself (a trigger)? */
+static int rec_stopped(void *arg)
+{
+	char v[64];
+
+	return !get_param(arg, "record", v, sizeof(v)) && strcmp(v, "recording");
 }
 
 /* Copy DIR/REL to @out; 0 or an exit code. */
@@ -171,16 +205,51 @@ static int write_meta(FILE *f, void *arg, struct pvt_err *e)
 }
 
 /*
- * The child that drains the streams until the recording ends, then writes
- * the recording to @out. It tells the parent through @ready that its
- * streams are open ("0") or that it failed (its exit code follows).
+ * A spill file for one stream, unlinked at once: beside @out (the
+ * recording goes to that file system anyway), or in $TMPDIR or /tmp for
+ * standard output. NULL, reported, if none can be made.
+ */
+static FILE *spill_file(const char *out)
+{
+	const char *tmp = getenv("TMPDIR");
+	char path[PVT_PATH_MAX + 32];
+	const char *slash;
+	FILE *f;
+	int fd;
+
+	if (strcmp(out, "-")) {
+		slash = strrchr(out, '/');
+		snprintf(path, sizeof(path), "%.*s.pvtrace-spill.XXXXXX",
+			 slash ? (int)(slash - out + 1) : 0, out);
+	} else {
+		snprintf(path, sizeof(path), "%s/pvtrace-spill.XXXXXX",
+			 tmp && *tmp ? tmp : "/tmp");
+	}
+	fd = mkstemp(path);
+	if (fd < 0) {
+		pvt_warn("cannot make a spill file %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	unlink(path);
+	f = fdopen(fd, "w+");
+	if (!f) {
+		pvt_warn("cannot open a spill file: %s", strerror(errno));
+		close(fd);
+	}
+	return f;
+}
+
+/*
+ * The child that drains the streams until the recording ends, each into
+ * a spill file, then merges them into @out. It tells the parent through
+ * @ready that its streams are open ("0") or that it failed (its exit
+ * code follows).
  */
 static int drainer(const char *dir, const char *out, int ready)
 {
-	struct pvt_text *text;
 	struct pvt_err e;
-	int n, *fds, ret;
-	FILE *f;
+	int n, *fds, ret = 0;
+	FILE **spill, *f;
 	u64 lines;
 
 	/* The terminal's Ctrl-C is for the command or the wait, not for us. */
@@ -194,15 +263,26 @@ static int drainer(const char *dir, const char *out, int ready)
 		pvt_warn("%s", e.msg);
 		return e.code;
 	}
-	if (write(ready, "0", 1) != 1)
-		return PVT_EXIT_FAIL;
-	close(ready);
-	text = calloc(n, sizeof(*text));
-	if (!text) {
+	spill = calloc(n ? n : 1, sizeof(*spill));
+	if (!spill) {
 		pvt_warn("out of memory");
 		return PVT_EXIT_FAIL;
 	}
-	ret = pvt_drain_streams(fds, n, text, &e);
+	for (int i = 0; i < n && !ret; i++) {
+		spill[i] = spill_file(out);
+		if (!spill[i])
+			ret = PVT_EXIT_OUTPUT;
+	}
+	if (ret)
+		goto out;
+	if (write(ready, "0", 1) != 1)
+		return PVT_EXIT_FAIL;
+	close(ready);
+	ret = pvt_drain_streams(fds, n, spill, &e);
+	for (int i = 0; i < n && !ret; i++)
+		if (fflush(spill[i]))
+			ret = pvt_errf(&e, PVT_EXIT_OUTPUT,
+				       "writing a spill file: %s", strerror(errno));
 	if (!ret) {
 		f = strcmp(out, "-") ? fopen(out, "w") : stdout;
 		if (!f) {
@@ -210,7 +290,7 @@ static int drainer(const char *dir, const char *out, int ready)
 				 out, strerror(errno));
 			ret = e.code;
 		} else {
-			ret = pvt_merge_streams(text, n, f, &lines, &e,
+			ret = pvt_merge_streams(spill, n, f, &lines, &e,
 						write_meta, (void *)dir);
 			if ((f != stdout ? fclose(f) : fflush(f)) && !ret)
 				ret = pvt_errf(&e, PVT_EXIT_OUTPUT,
@@ -220,13 +300,73 @@ static int drainer(const char *dir, const char *out, int ready)
 	}
 	if (ret)
 		pvt_warn("%s", e.msg);
+out:
 	for (int i = 0; i < n; i++) {
-		free(text[i].p);
+		if (spill[i])
+			fclose(spill[i]);
 		close(fds[i]);
 	}
-	free(text);
+	free(spill);
 	free(fds);
 	return ret;
+}
+
+/*
+ * A flight recording, read whole once stopped: its header (write_meta()),
+ * then recorder/trace. 0 or an exit code.
+ */
+static int write_flight(const char *dir, const char *out)
+{
+	char path[PVT_PATH_MAX + 32];
+	struct pvt_err e;
+	size_t len;
+	char *text;
+	FILE *f;
+	int err, ret;
+
+	snprintf(path, sizeof(path), "%s/recorder/trace", dir);
+	text = pvt_slurp(path, &len, &err);
+	if (!text) {
+		pvt_warn("cannot read %s: %s", path, strerror(err));
+		return err == EACCES ? PVT_EXIT_PERM : PVT_EXIT_MALFORMED;
+	}
+	f = strcmp(out, "-") ? fopen(out, "w") : stdout;
+	if (!f) {
+		pvt_warn("cannot write %s: %s", out, strerror(errno));
+		free(text);
+		return PVT_EXIT_OUTPUT;
+	}
+	ret = write_meta(f, (void *)dir, &e);
+	if (ret)
+		pvt_warn("%s", e.msg);
+	else if (fwrite(text, 1, len, f) != len)
+		ret = PVT_EXIT_OUTPUT;
+	if ((f != stdout ? fclose(f) : fflush(f)) && !ret)
+		ret = PVT_EXIT_OUTPUT;
+	if (ret == PVT_EXIT_OUTPUT)
+		pvt_warn("cannot write %s: %s", out, strerror(errno));
+	free(text);
+	return ret;
+}
+
+/* What ended the recording, if a trigger did: one line on stderr. */
+static void say_trigger(const char *dir)
+{
+	const char *fired, *name, *cpu, *dur, *val;
+	struct pvt_table t;
+	struct pvt_err e;
+
+	if (pvt_load(dir, "recorder/status", 0, &t, &e))
+		return;
+	fired = pvt_kv(&t, "trigger_fired");
+	name = pvt_kv(&t, "trigger_name");
+	cpu = pvt_kv(&t, "trigger_cpu");
+	dur = pvt_kv(&t, "trigger_duration_ns");
+	val = pvt_kv(&t, "trigger_value");
+	if (fired && strcmp(fired, "-") && name && cpu && dur && val)
+		pvt_warn("the trigger %s fired: %s on vCPU %s, %s ns, value %s; the recording ends there",
+			 fired, name, cpu, dur, val);
+	pvt_free(&t);
 }
 
 /* Start the drainer once the recording runs: its pid, or -1 (reported). */
@@ -280,12 +420,17 @@ static u64 lost_events(const char *dir)
 }
 
 static const char record_usage[] =
-	"usage: pvtrace record [-o FILE] [-t SECONDS] [-F FILTER] [-b KB] [-d DIR] [--] [CMD [ARG]...]\n"
+	"usage: pvtrace record [-o FILE] [-t SECONDS] [-F FILTER] [-b KB] [-f DUR] [-T TRIGGER] [-d DIR] [--] [CMD [ARG]...]\n"
 	"  -o, --output FILE   the recording (default pvtrace.trace; - is stdout);\n"
 	"                      recorder/status goes to FILE.status\n"
 	"  -t, --timeout SECS  record for SECS seconds (without CMD)\n"
 	"  -F, --filter F      record_filter (default: as set)\n"
 	"  -b, --buffer-kb KB  record_buffer_kb (default: as set)\n"
+	"  -f, --flight DUR    keep only the last DUR (10s, 500ms; off: all),\n"
+	"                      written when the recording ends (record_flight)\n"
+	"  -T, --trigger T     end the recording when T happens, e.g. hcall>1ms,\n"
+	"                      upcall>500us, error=event_channel_op (record_trigger;\n"
+	"                      none: no trigger)\n"
 	"  -d, --debugfs DIR   pvtrace's debugfs directory (default " PVT_DEBUGFS ")\n"
 	"  -P, --params DIR    its module parameters (default " PVT_PARAMS ")\n";
 
@@ -296,12 +441,16 @@ int pvt_cmd_record(int argc, char **argv)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "filter", required_argument, NULL, 'F' },
 		{ "buffer-kb", required_argument, NULL, 'b' },
+		{ "flight", required_argument, NULL, 'f' },
+		{ "trigger", required_argument, NULL, 'T' },
 		{ "debugfs", required_argument, NULL, 'd' },
 		{ "params", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *out = "pvtrace.trace", *filter = NULL, *kb = NULL;
+	const char *flight_arg = NULL, *trig_arg = NULL;
+	char flight[64] = "off", trig[300] = "none";
 	const char *dir = PVT_DEBUGFS, *params = PVT_PARAMS;
 	char status_out[PVT_PATH_MAX + 8], stream_dir[PVT_PATH_MAX + 32];
 	int opt, ret, status = 0, dstatus = 0;
@@ -311,7 +460,7 @@ int pvt_cmd_record(int argc, char **argv)
 	struct stat st;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+o:t:F:b:d:P:h", opts,
+	while ((opt = getopt_long(argc, argv, "+o:t:F:b:f:T:d:P:h", opts,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'o':
@@ -329,6 +478,12 @@ int pvt_cmd_record(int argc, char **argv)
 			break;
 		case 'b':
 			kb = optarg;
+			break;
+		case 'f':
+			flight_arg = optarg;
+			break;
+		case 'T':
+			trig_arg = optarg;
 			break;
 		case 'd':
 			dir = optarg;
@@ -357,12 +512,20 @@ int pvt_cmd_record(int argc, char **argv)
 		ret = set_param(params, "record_filter", filter);
 	if (!ret && kb)
 		ret = set_param(params, "record_buffer_kb", kb);
+	if (!ret && flight_arg)
+		ret = set_param(params, "record_flight", flight_arg);
+	if (!ret && trig_arg)
+		ret = set_param(params, "record_trigger", trig_arg);
 	if (!ret)
 		ret = set_param(params, "record", "on");
 	if (ret)
 		return ret;
+	/* As set now (a module without them: neither). */
+	get_param(params, "record_flight", flight, sizeof(flight));
+	get_param(params, "record_trigger", trig, sizeof(trig));
 	snprintf(stream_dir, sizeof(stream_dir), "%s/recorder/stream", dir);
-	if (!stat(stream_dir, &st)) {
+	/* A flight recording is read whole at its end, not streamed. */
+	if (!strcmp(flight, "off") && !stat(stream_dir, &st)) {
 		drain = start_drainer(dir, out);
 		if (drain < 0) {
 			set_param(params, "record", "off");
@@ -372,7 +535,8 @@ int pvt_cmd_record(int argc, char **argv)
 	if (argv[optind])
 		status = pvt_run(argv + optind);
 	else
-		pvt_wait(timeout);
+		pvt_wait_until(timeout, strcmp(trig, "none") ? rec_stopped : NULL,
+			       (void *)params);
 	ret = set_param(params, "record", "off");
 	if (drain > 0) {
 		/* The streams end once the recording has stopped; if not... */
@@ -383,9 +547,12 @@ int pvt_cmd_record(int argc, char **argv)
 		if (!ret)
 			ret = WIFEXITED(dstatus) ? WEXITSTATUS(dstatus) :
 			      PVT_EXIT_FAIL;
+	} else if (!ret && strcmp(flight, "off")) {
+		ret = write_flight(dir, out);
 	} else if (!ret) {
 		ret = copy(dir, "recorder/trace", out);
 	}
+	say_trigger(dir);
 	lost = lost_events(dir);
 	if (lost)
 		pvt_warn("%llu events were lost: a vCPU's buffer filled faster than it was read (raise -b, or filter with -F)",

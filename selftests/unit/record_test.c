@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests of pvtrace record's streams (scripts/pvtrace/stream.c): the
- * merge of per-CPU streams into one recording in time order (stable, the
- * header once, every line once) against a brute-force order, its refusal
+ * merge of per-CPU streams (spill files) into one recording in time order
+ * (stable, the header once, every line once) against a brute-force order,
+ * with events nested far out of order, its refusal
  * of malformed streams with nothing written, and the draining of several
  * streams to their ends (pipes standing in for recorder/stream/cpuN).
  */
@@ -15,14 +16,17 @@
 
 #define HDR "# time_ns cpu event name detail duration_ns value errno site module\n"
 
-static void add(struct pvt_text *t, const char *s)
+static FILE *stream_of(const char *text)
 {
-	if (pvt_text_add(t, s, strlen(s)))
+	FILE *f = tmpfile();
+
+	if (!f || fputs(text, f) < 0)
 		abort();
+	return f;
 }
 
 /* Merge @n streams into a string (malloc'ed); the return code in @ret. */
-static char *merge(struct pvt_text *s, int n, int *ret, u64 *lines)
+static char *merge(FILE **s, int n, int *ret, u64 *lines)
 {
 	struct pvt_err e;
 	char *buf = NULL;
@@ -42,59 +46,100 @@ static unsigned int rnd(unsigned int n)
 	return (seed >> 33) % n;
 }
 
+struct ev {
+	u64 start, dur, end;
+	unsigned int cpu, seq;
+};
+
+static int by_end(const void *a, const void *b)
+{
+	const struct ev *x = a, *y = b;
+
+	if (x->end != y->end)
+		return x->end < y->end ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* The merge's order: time, then CPU, then place in the stream. */
+static int by_time(const void *a, const void *b)
+{
+	const struct ev *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	if (x->cpu != y->cpu)
+		return x->cpu < y->cpu ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+#define NEV 6000
+
 static void test_merge(void)
 {
-	struct pvt_text s[4] = {};
+	static struct ev ev[NEV];
 	static char want[1 << 20];
-	char line[128], *out;
-	unsigned int i, c, t[4] = { 0 };
-	int ret, bad = 0;
-	u64 lines;
+	char line[160], *out;
+	FILE *s[4];
+	unsigned int i, c, k[4] = { 0 };
+	u64 t[4] = { 0 }, lines;
+	int ret, bad;
 
 	/*
-	 * Each stream: times rising with now and then one that goes back
-	 * (an interrupted call ending after the interrupting one), ties
-	 * across streams. The expected order, by brute force: for each time,
-	 * streams in order, lines of a stream in their order.
+	 * Each CPU's events in a stream in the order of their ends, as the
+	 * recorder reserves them: short calls, upcalls nested in long ones
+	 * (a long one ends after hundreds of others, so it comes far after
+	 * them), ties of time across CPUs, now and then two swapped (a
+	 * nested event reserved between the end and the reservation of the
+	 * one it interrupted). The expected order by brute force.
 	 */
-	for (c = 0; c < 4; c++)
-		add(&s[c], HDR);
-	for (i = 0; i < 2000; i++) {
+	for (i = 0; i < NEV; i++) {
 		c = rnd(4);
 		t[c] += rnd(3);
-		snprintf(line, sizeof(line), "%u %u hcall xen_version - 1 0 - f vmlinux\n",
-			 rnd(5) ? t[c] : t[c] - (t[c] ? 1 : 0), c);
-		add(&s[c], line);
+		ev[i] = (struct ev){ .start = t[c], .cpu = c, .seq = i };
+		ev[i].dur = rnd(50) ? rnd(4) : 200 + rnd(2000);
+		ev[i].end = ev[i].start + ev[i].dur;
 	}
-	want[0] = '\0';
-	strcat(want, HDR);
-	for (u64 time = 0; time <= 4000; time++)
-		for (c = 0; c < 4; c++) {
-			char *p = s[c].p + strlen(HDR), *end = s[c].p + s[c].len;
+	qsort(ev, NEV, sizeof(ev[0]), by_end);
+	for (i = 0; i + 1 < NEV; i++) {
+		if (!rnd(40) && ev[i].cpu == ev[i + 1].cpu) {
+			struct ev x = ev[i];
 
-			while (p < end) {
-				char *nl = memchr(p, '\n', end - p);
-
-				if (strtoull(p, NULL, 10) == time)
-					strncat(want, p, nl - p + 1);
-				p = nl + 1;
-			}
+			ev[i] = ev[i + 1];
+			ev[i + 1] = x;
 		}
+	}
+	for (c = 0; c < 4; c++)
+		s[c] = stream_of(HDR);
+	for (i = 0; i < NEV; i++) {
+		ev[i].seq = k[ev[i].cpu]++;
+		snprintf(line, sizeof(line), "%llu %u hcall xen_version - %llu 0 - f+%u vmlinux\n",
+			 (unsigned long long)ev[i].start, ev[i].cpu,
+			 (unsigned long long)ev[i].dur, ev[i].seq);
+		fputs(line, s[ev[i].cpu]);
+	}
+	qsort(ev, NEV, sizeof(ev[0]), by_time);
+	snprintf(want, sizeof(want), "%s", HDR);
+	for (i = 0; i < NEV; i++) {
+		snprintf(line, sizeof(line), "%llu %u hcall xen_version - %llu 0 - f+%u vmlinux\n",
+			 (unsigned long long)ev[i].start, ev[i].cpu,
+			 (unsigned long long)ev[i].dur, ev[i].seq);
+		strcat(want, line);
+	}
 	out = merge(s, 4, &ret, &lines);
-	bad = ret || lines != 2000 || strcmp(out, want);
+	bad = ret || lines != NEV || strcmp(out, want);
 	ksft_test_result(!bad,
-			 "4 streams of 2000 lines merge by time, stable, ties to the lower CPU, the header once\n");
+			 "4 streams of nested events merge by time, stable, ties to the lower CPU, the header once\n");
 	free(out);
 
 	/* An empty stream (a CPU that recorded nothing) is skipped. */
-	free(s[1].p);
-	s[1] = (struct pvt_text){};
+	fclose(s[1]);
+	s[1] = tmpfile();
 	out = merge(s, 4, &ret, &lines);
-	ksft_test_result(!ret && lines < 2000 && !strncmp(out, HDR, strlen(HDR)),
+	ksft_test_result(!ret && lines < NEV && !strncmp(out, HDR, strlen(HDR)),
 			 "an empty stream is skipped (%llu lines)\n", (unsigned long long)lines);
 	free(out);
 	for (c = 0; c < 4; c++)
-		free(s[c].p);
+		fclose(s[c]);
 }
 
 static void test_malformed(void)
@@ -110,21 +155,21 @@ static void test_malformed(void)
 	unsigned int i, bad = 0;
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		struct pvt_text s[2] = {};
+		FILE *s[2];
 		char *out;
 		u64 lines;
 		int ret;
 
-		add(&s[0], cases[i][0]);
-		add(&s[1], cases[i][1]);
+		s[0] = stream_of(cases[i][0]);
+		s[1] = stream_of(cases[i][1]);
 		out = merge(s, 2, &ret, &lines);
 		if (ret != PVT_EXIT_MALFORMED || out[0]) {
 			ksft_print_msg("case %u: exit %d, wrote '%s'\n", i, ret, out);
 			bad++;
 		}
 		free(out);
-		free(s[0].p);
-		free(s[1].p);
+		fclose(s[0]);
+		fclose(s[1]);
 	}
 	ksft_test_result(!bad,
 			 "a different header, a cut line, a line without a time: exit 3, nothing written\n");
@@ -133,8 +178,8 @@ static void test_malformed(void)
 static void test_drain(void)
 {
 	int fds[3], w[3], bad = 0, ret;
-	struct pvt_text got[3] = {};
-	static char data[3][60000];
+	static char data[3][60000], back[60000];
+	FILE *got[3];
 	struct pvt_err e;
 	unsigned int i, k;
 
@@ -145,6 +190,7 @@ static void test_drain(void)
 			abort();
 		fds[i] = p[0];
 		w[i] = p[1];
+		got[i] = tmpfile();
 		for (k = 0; k < sizeof(data[i]); k++)
 			data[i][k] = 'a' + (k + i) % 26;
 	}
@@ -157,12 +203,13 @@ static void test_drain(void)
 		close(w[i]);
 	ret = pvt_drain_streams(fds, 3, got, &e);
 	for (i = 0; i < 3; i++) {
-		bad += got[i].len != sizeof(data[i]) ||
-		       memcmp(got[i].p, data[i], sizeof(data[i]));
-		free(got[i].p);
+		rewind(got[i]);
+		bad += fread(back, 1, sizeof(back), got[i]) != sizeof(data[i]) ||
+		       memcmp(back, data[i], sizeof(data[i])) || fgetc(got[i]) != EOF;
+		fclose(got[i]);
 		close(fds[i]);
 	}
-	ksft_test_result(!ret && !bad, "3 streams drained to their ends, every byte in order\n");
+	ksft_test_result(!ret && !bad, "3 streams drained to their files, every byte in order\n");
 }
 
 int main(void)
