@@ -7,6 +7,7 @@
  */
 #include <linux/cpumask.h>
 #include <linux/debugfs.h>
+#include <linux/hash.h>
 #include <linux/kallsyms.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
@@ -32,10 +33,55 @@ static const char *const event_names[PVTRACE_REC_TYPES] = {
 	[PVTRACE_REC_STEAL] = "steal",
 };
 
-/* The columns after "cpu" of one record. */
-static void show_rec(struct seq_file *m, const struct pvtrace_rec *r)
+/*
+ * The "site module" columns of the last call sites, for a reader that
+ * formats many records (recorder/trace, recorder/stream): a few dozen
+ * sites make most hypercalls, and a symbol lookup per record was most of
+ * a stream's cost. Emptied when a module comes or goes (its addresses
+ * may name other code now).
+ */
+#define SITE_CACHE_BITS	6
+
+struct site_cache {
+	unsigned long gen;
+	struct {
+		unsigned long site;
+		char text[KSYM_SYMBOL_LEN + 16];
+	} e[1 << SITE_CACHE_BITS];
+};
+
+/* @site's columns, from @c or looked up (and kept); @buf has room. */
+static const char *site_columns(unsigned long site, struct site_cache *c,
+				char *buf)
 {
-	char sym[KSYM_SYMBOL_LEN], name[PVTRACE_CHAN_NAME];
+	const char *mod = "-";
+	unsigned int h = 0;
+	unsigned long gen;
+
+	if (c) {
+		gen = pvtrace_rec_module_gen();
+		if (c->gen != gen) {
+			memset(c->e, 0, sizeof(c->e));
+			c->gen = gen;
+		}
+		h = hash_long(site, SITE_CACHE_BITS);
+		if (c->e[h].site == site)
+			return c->e[h].text;
+	}
+	sprint_symbol(buf, site);
+	pvtrace_split_symbol(buf, &mod);
+	if (!c)
+		return buf;
+	scnprintf(c->e[h].text, sizeof(c->e[h].text), "%s %s", buf, mod);
+	c->e[h].site = site;
+	return c->e[h].text;
+}
+
+/* The columns after "cpu" of one record; @c: a site cache, or NULL. */
+static void show_rec_cached(struct seq_file *m, const struct pvtrace_rec *r,
+			    struct site_cache *c)
+{
+	char sym[KSYM_SYMBOL_LEN + 16], name[PVTRACE_CHAN_NAME];
 	const char *mod = "-";
 	unsigned int i;
 
@@ -63,6 +109,10 @@ static void show_rec(struct seq_file *m, const struct pvtrace_rec *r)
 			seq_puts(m, "- unloaded\n");
 			break;
 		}
+		if (c) {
+			seq_printf(m, "%s\n", site_columns(r->site, c, sym));
+			break;
+		}
 		sprint_symbol(sym, r->site);
 		pvtrace_split_symbol(sym, &mod);
 		seq_printf(m, "%s %s\n", sym, mod);
@@ -87,11 +137,22 @@ static void show_rec(struct seq_file *m, const struct pvtrace_rec *r)
 	}
 }
 
+static void show_rec(struct seq_file *m, const struct pvtrace_rec *r)
+{
+	show_rec_cached(m, r, NULL);
+}
+
 /* recorder/trace: the recording in time order. */
+
+struct trace_reader {
+	struct pvtrace_rec_snap snap;
+	struct site_cache sites;
+};
 
 static void *trace_start(struct seq_file *m, loff_t *pos)
 {
-	struct pvtrace_rec_snap *snap = m->private;
+	struct trace_reader *tr = m->private;
+	struct pvtrace_rec_snap *snap = &tr->snap;
 
 	if (*pos == 0)
 		return SEQ_START_TOKEN;
@@ -110,7 +171,8 @@ static void trace_stop(struct seq_file *m, void *v)
 
 static int trace_show(struct seq_file *m, void *v)
 {
-	struct pvtrace_rec_snap *snap = m->private;
+	struct trace_reader *tr = m->private;
+	struct pvtrace_rec_snap *snap = &tr->snap;
 	const struct pvtrace_rec *r;
 	unsigned int cpu;
 
@@ -120,7 +182,7 @@ static int trace_show(struct seq_file *m, void *v)
 	}
 	r = pvtrace_rec_at(snap, *(loff_t *)v - 1, &cpu);
 	seq_printf(m, "%llu %u ", pvtrace_tb_ns(&snap->tb, r->tsc), cpu);
-	show_rec(m, r);
+	show_rec_cached(m, r, &tr->sites);
 	return 0;
 }
 
@@ -133,24 +195,36 @@ static const struct seq_operations trace_seq_ops = {
 
 static int trace_open(struct inode *inode, struct file *file)
 {
-	struct pvtrace_rec_snap *snap;
+	struct trace_reader *tr;
+	struct seq_file *m;
 	int ret;
 
-	snap = __seq_open_private(file, &trace_seq_ops, sizeof(*snap));
-	if (!snap)
+	tr = kvzalloc(sizeof(*tr), GFP_KERNEL);
+	if (!tr)
 		return -ENOMEM;
-	ret = pvtrace_rec_snapshot(snap);
-	if (ret)
-		seq_release_private(inode, file);
+	ret = seq_open(file, &trace_seq_ops);
+	if (ret) {
+		kvfree(tr);
+		return ret;
+	}
+	m = file->private_data;
+	m->private = tr;
+	ret = pvtrace_rec_snapshot(&tr->snap);
+	if (ret) {
+		seq_release(inode, file);
+		kvfree(tr);
+	}
 	return ret;
 }
 
 static int trace_release(struct inode *inode, struct file *file)
 {
 	struct seq_file *m = file->private_data;
+	struct trace_reader *tr = m->private;
 
-	pvtrace_rec_snapshot_put(m->private);
-	return seq_release_private(inode, file);
+	pvtrace_rec_snapshot_put(&tr->snap);
+	kvfree(tr);
+	return seq_release(inode, file);
 }
 
 static const struct file_operations trace_fops = {
@@ -338,6 +412,7 @@ struct stream {
 	struct pvtrace_tb tb;
 	struct pvtrace_rec recs[STREAM_BATCH];
 	char buf[STREAM_BATCH * STREAM_LINE];
+	struct site_cache sites;
 };
 
 /* Format the next records into @st->buf: bytes, 0 for none yet, or -ENODATA. */
@@ -360,7 +435,7 @@ static int stream_fill(struct stream *st)
 	for (i = 0; i < n; i++) {
 		seq_printf(&m, "%llu %u ", pvtrace_tb_ns(&st->tb, st->recs[i].tsc),
 			   st->cpu);
-		show_rec(&m, &st->recs[i]);
+		show_rec_cached(&m, &st->recs[i], &st->sites);
 	}
 	/* Cannot happen (each line fits in STREAM_LINE); never a torn line. */
 	if (WARN_ON_ONCE(seq_has_overflowed(&m)))

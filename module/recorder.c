@@ -23,6 +23,7 @@
  * records, sorted by time; a new recording cannot start while one is open
  * (EBUSY).
  */
+#include <linux/atomic.h>
 #include <linux/cpumask.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
@@ -67,6 +68,7 @@ struct pvtrace_rec_ctl pvtrace_rec_ctl = {
 static struct pvtrace_rec_ctl *const ctl = &pvtrace_rec_ctl;
 static struct delayed_work stop_work;
 static struct delayed_work trig_work;
+static atomic_long_t module_gen = ATOMIC_LONG_INIT(0);
 
 /* Buffers: one per possible CPU, pointed at from pvtrace_rec_cpu.buf. */
 static void free_buffers(void)
@@ -422,6 +424,8 @@ static int rec_module_event(struct notifier_block *nb, unsigned long event,
 	unsigned int cpu;
 	u64 i, used;
 
+	if (event == MODULE_STATE_COMING || event == MODULE_STATE_GOING)
+		atomic_long_inc(&module_gen);
 	if (event != MODULE_STATE_GOING)
 		return NOTIFY_DONE;
 	mutex_lock(&ctl->lock);
@@ -442,6 +446,11 @@ static int rec_module_event(struct notifier_block *nb, unsigned long event,
 	mutex_unlock(&ctl->lock);
 	on_each_cpu(forget_site_cpu, data, 1);
 	return NOTIFY_DONE;
+}
+
+unsigned long pvtrace_rec_module_gen(void)
+{
+	return atomic_long_read(&module_gen);
 }
 
 static struct notifier_block rec_nb = {

@@ -74,6 +74,8 @@ struct pvtrace_slow_entry {
 
 const char *pvtrace_rec_state_name(enum pvtrace_rec_state s);
 const char *pvtrace_rec_reason_name(unsigned int reason);
+/* Changes whenever a module comes or goes: cached symbols are stale. */
+unsigned long pvtrace_rec_module_gen(void);
 void pvtrace_rec_read_status(struct pvtrace_rec_status *st);
 bool pvtrace_rec_read_cpu(unsigned int cpu, u64 *records, u64 *lost,
 			  u64 *streamed, u64 *cap, u64 *overwritten);
