@@ -69,6 +69,7 @@ golden basic.tsv --status basic.status --format=tsv --top 0 basic.trace
 golden basic-nostatus.txt basic.trace
 golden lost.txt --status lost.status --top 3 --slices 8 basic.trace
 golden empty.txt --status empty.status empty.trace
+golden flight.txt --status flight.status basic.trace
 
 # 2. Independent numbers. check.awk reads "rel cpu event name detail
 # duration_ns value errno site module" (rel: ns since the interval's start,
