@@ -15,7 +15,8 @@
 
 # One row per section. Add a row, and selftests/guest/bench/<section>.sh, to add one.
 # Columns: section | kernel var | mode | vcpus (V or V/C, as lab_boot takes them) | timeout |
-# guest script (selftests/guest/bench/<script>.sh; default: the section's name)
+# guest script (selftests/guest/bench/<script>.sh; default: the section's name) |
+# "icount" to run on QEMU's instruction-count clock (boot.sh --icount)
 SECTIONS=(
 	"steal K612 pvh 2 1200"
 	"hypercalls-6.1-pv   K61  pv  2 1200 hypercalls"
@@ -25,17 +26,18 @@ SECTIONS=(
 	"upcalls-6.1-pvh     K61  pvh 2 1200 upcalls"
 	"drivers-6.1-domu    K61  domu-pv 1 1500 drivers"
 	"recorder-6.1-pv     K61  pv  2 1500 recorder"
+	"recorder-cost-6.1-pv K61 pv  2 2400 recorder-cost icount"
 )
 
 main() {
-	local want=" $* " row name kvar mode vcpus tmo script kver short labdir logf rc=0
+	local want=" $* " row name kvar mode vcpus tmo script clock kver short labdir logf rc=0
 	"$LAB_DIR/setup.sh" >&2
 	load_kernels
 	labdir=$BUILD/bench
 	mkdir -p "$labdir"
 	local -A built=()
 	for row in "${SECTIONS[@]}"; do
-		read -r name kvar mode vcpus tmo script <<<"$row"
+		read -r name kvar mode vcpus tmo script clock <<<"$row"
 		script=${script:-$name}
 		[ $# -eq 0 ] || [[ $want == *" $name "* ]] || continue
 		kver=${!kvar}
@@ -48,11 +50,13 @@ main() {
 		fi
 		logf=$labdir/$name.log
 		log "bench $name: $kver, Xen $mode, vCPUs $vcpus (takes minutes under TCG)"
-		lab_boot "$logf" "$vcpus" --kernel "$kver" --mode "$mode" \
+		local icount=()
+		[ "$clock" = icount ] && icount=(--icount)
+		lab_boot "$logf" "$vcpus" --kernel "$kver" --mode "$mode" "${icount[@]}" \
 			--timeout "${PVTRACE_TIMEOUT:-$tmo}" --initrd "$labdir/initramfs-$short.cpio.gz" \
 			--append-extra "pvtrace.mode=bench pvtrace.bench=$script" || true
 		lab_console "$logf" | grep -a "^bench $script " >"$labdir/$name.txt" || true
-		echo "== $name ($kver, $mode, vCPUs $vcpus, $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null), $(date -u +%Y-%m-%d))"
+		echo "== $name ($kver, $mode, vCPUs $vcpus${clock:+, $clock}, $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null), $(date -u +%Y-%m-%d))"
 		cat "$labdir/$name.txt"
 		if ! lab_has "$logf" "##PVTRACE-BENCH-END $script.sh rc=0"; then
 			echo "FAIL: bench $name did not finish (console: $logf)"
