@@ -26,6 +26,8 @@
 #include "views.h"
 
 #define REC_COLUMNS "time_ns cpu event name detail duration_ns value errno site module"
+#define PERCPU_COLUMNS \
+	"cpu records lost capacity streamed overwritten lost_first_ns lost_last_ns"
 
 static const char *const event_names[PVTRACE_REC_TYPES] = {
 	[PVTRACE_REC_HCALL] = "hcall",
@@ -288,11 +290,12 @@ static int status_show(struct seq_file *m, void *unused)
 	struct pvtrace_rec_status *st = kmalloc(sizeof(*st), GFP_KERNEL);
 	struct pvtrace_slow_entry *e = kmalloc_array(PVTRACE_SLOW_MAX,
 						     sizeof(*e), GFP_KERNEL);
+	struct pvtrace_tb *tb = kmalloc(sizeof(*tb), GFP_KERNEL);
 	u64 skipped[PVTRACE_SLOW_KINDS] = {};
 	unsigned int k;
 	int ret = 0;
 
-	if (!st || !e) {
+	if (!st || !e || !tb) {
 		ret = -ENOMEM;
 		goto out;
 	}
@@ -303,6 +306,8 @@ static int status_show(struct seq_file *m, void *unused)
 	}
 	ret = 0;
 	pvtrace_rec_read_status(st);
+	/* After every lost event read. */
+	pvtrace_clock_snapshot(tb);
 	pvtrace_seq_header(m, "key value");
 	seq_printf(m, "state %s\n", pvtrace_rec_state_name(st->state));
 	seq_printf(m, "duration_ms %lu\n", st->duration_ms);
@@ -332,7 +337,14 @@ static int status_show(struct seq_file *m, void *unused)
 	seq_printf(m, "trigger %s\n", st->trigger);
 	seq_printf(m, "stop_reason %s\n", pvtrace_rec_reason_name(st->reason));
 	show_fired(m, st);
+	if (st->lost)
+		seq_printf(m, "lost_first_ns %llu\nlost_last_ns %llu\n",
+			   pvtrace_tb_ns(tb, st->lost_first_tsc),
+			   pvtrace_tb_ns(tb, st->lost_last_tsc));
+	else
+		seq_puts(m, "lost_first_ns -\nlost_last_ns -\n");
 out:
+	kfree(tb);
 	kfree(e);
 	kfree(st);
 	return ret;
@@ -343,16 +355,28 @@ DEFINE_SHOW_ATTRIBUTE(status);
 
 static int percpu_show(struct seq_file *m, void *unused)
 {
-	u64 records, lost, streamed, cap, overwritten;
+	struct pvtrace_tb *tb = kmalloc(sizeof(*tb), GFP_KERNEL);
+	struct pvtrace_rec_cpu_read r;
 	unsigned int cpu;
 
-	pvtrace_seq_header(m, "cpu records lost capacity streamed overwritten");
+	if (!tb)
+		return -ENOMEM;
+	/* After every lost event of a stopped recording. */
+	pvtrace_clock_snapshot(tb);
+	pvtrace_seq_header(m, PERCPU_COLUMNS);
 	for_each_possible_cpu(cpu) {
-		if (pvtrace_rec_read_cpu(cpu, &records, &lost, &streamed, &cap,
-					 &overwritten))
-			seq_printf(m, "%u %llu %llu %llu %llu %llu\n", cpu,
-				   records, lost, cap, streamed, overwritten);
+		if (!pvtrace_rec_read_cpu(cpu, &r))
+			continue;
+		seq_printf(m, "%u %llu %llu %llu %llu %llu ", cpu, r.records,
+			   r.lost, r.capacity, r.streamed, r.overwritten);
+		if (r.lost)
+			seq_printf(m, "%llu %llu\n",
+				   pvtrace_tb_ns(tb, r.lost_first_tsc),
+				   pvtrace_tb_ns(tb, r.lost_last_tsc));
+		else
+			seq_puts(m, "- -\n");
 	}
+	kfree(tb);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(percpu);

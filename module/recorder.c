@@ -119,6 +119,8 @@ static int prepare_buffers(u32 cap)
 		rc->head = 0;
 		rc->tail = 0;
 		rc->lost = 0;
+		rc->lost_first = 0;
+		rc->lost_last = 0;
 		rc->fired_term = 0;
 		memset(&rc->fired, 0, sizeof(rc->fired));
 	}

@@ -152,6 +152,12 @@ void pvtrace_rec_read_status(struct pvtrace_rec_status *st)
 
 		st->records += done;
 		st->incomplete += used - done;
+		if (READ_ONCE(rc->lost)) {
+			if (!st->lost || rc->lost_first < st->lost_first_tsc)
+				st->lost_first_tsc = rc->lost_first;
+			if (rc->lost_last > st->lost_last_tsc)
+				st->lost_last_tsc = rc->lost_last;
+		}
 		st->lost += READ_ONCE(rc->lost);
 		/* A flight recording's tail is what its writers overwrote. */
 		if (ctl->cur_flight_ms)
@@ -166,20 +172,22 @@ void pvtrace_rec_read_status(struct pvtrace_rec_status *st)
 }
 
 /* One CPU's counters; false if @cpu has no buffer and lost nothing. */
-bool pvtrace_rec_read_cpu(unsigned int cpu, u64 *records, u64 *lost,
-			  u64 *streamed, u64 *cap, u64 *overwritten)
+bool pvtrace_rec_read_cpu(unsigned int cpu, struct pvtrace_rec_cpu_read *r)
 {
 	const struct pvtrace_rec_cpu *rc = per_cpu_ptr(&pvtrace_rec_cpu, cpu);
 	bool ret = false;
 	u64 used;
 
+	memset(r, 0, sizeof(*r));
 	mutex_lock(&ctl->lock);
 	if (rc->buf || READ_ONCE(rc->lost)) {
-		*records = complete_records(rc, &used);
-		*lost = READ_ONCE(rc->lost);
-		*streamed = ctl->cur_flight_ms ? 0 : READ_ONCE(rc->tail);
-		*overwritten = ctl->cur_flight_ms ? READ_ONCE(rc->tail) : 0;
-		*cap = rc->cap;
+		r->records = complete_records(rc, &used);
+		r->lost = READ_ONCE(rc->lost);
+		r->lost_first_tsc = READ_ONCE(rc->lost_first);
+		r->lost_last_tsc = READ_ONCE(rc->lost_last);
+		r->streamed = ctl->cur_flight_ms ? 0 : READ_ONCE(rc->tail);
+		r->overwritten = ctl->cur_flight_ms ? READ_ONCE(rc->tail) : 0;
+		r->capacity = rc->cap;
 		ret = true;
 	}
 	mutex_unlock(&ctl->lock);

@@ -110,6 +110,8 @@ struct pvtrace_rec {
  * @tail: records consumed by a stream reader since then (@head - @tail
  *	are in the ring); written by the reader only
  * @lost: events not recorded because the ring was full
+ * @lost_first: the earliest TSC (start) of those events
+ * @lost_last: and the latest
  * @cap: the ring's size in records
  * @types: bit PVTRACE_REC_* set: this CPU records that event type now,
  *	and PVTRACE_REC_FLIGHT if it keeps the last records; 0 when not
@@ -122,6 +124,8 @@ struct pvtrace_rec_cpu {
 	u64 head;
 	u64 tail;
 	u64 lost;
+	u64 lost_first;
+	u64 lost_last;
 	u32 cap;
 	u32 types;
 	u32 fired_term;
@@ -134,9 +138,25 @@ extern u32 pvtrace_rec_fired;
 DECLARE_PER_CPU(struct pvtrace_rec_cpu, pvtrace_rec_cpu);
 
 /*
- * Reserve a record of @type on this CPU; NULL if this CPU does not record
- * @type now, or if its ring is full (counted). The caller has preemption
- * disabled and fills the record, then calls pvtrace_rec_commit().
+ * An event of TSC @tsc found the ring full: counted, and the span of the
+ * lost events kept (an NMI nested here may leave the span a little short:
+ * the count stays exact).
+ */
+static __always_inline void pvtrace_rec_lose(u64 tsc)
+{
+	if (!this_cpu_read(pvtrace_rec_cpu.lost) ||
+	    tsc < this_cpu_read(pvtrace_rec_cpu.lost_first))
+		this_cpu_write(pvtrace_rec_cpu.lost_first, tsc);
+	if (tsc > this_cpu_read(pvtrace_rec_cpu.lost_last))
+		this_cpu_write(pvtrace_rec_cpu.lost_last, tsc);
+	this_cpu_inc(pvtrace_rec_cpu.lost);
+}
+
+/*
+ * Reserve a record of @type, for an event of TSC @tsc, on this CPU; NULL
+ * if this CPU does not record @type now, or if its ring is full (counted).
+ * The caller has preemption disabled and fills the record, then calls
+ * pvtrace_rec_commit().
  *
  * The cmpxchg is CPU-local (no lock prefix): it fails only if an NMI or
  * interrupt on this CPU reserved in between, and then the loop tries the
@@ -145,7 +165,8 @@ DECLARE_PER_CPU(struct pvtrace_rec_cpu, pvtrace_rec_cpu);
  * the writer's stores cannot overtake that read (x86 orders a load before
  * later stores; the cmpxchg is a compiler barrier).
  */
-static __always_inline struct pvtrace_rec *pvtrace_rec_reserve(unsigned int type)
+static __always_inline struct pvtrace_rec *pvtrace_rec_reserve(unsigned int type,
+							       u64 tsc)
 {
 	u32 types = this_cpu_read(pvtrace_rec_cpu.types);
 	struct pvtrace_rec *r;
@@ -160,7 +181,7 @@ static __always_inline struct pvtrace_rec *pvtrace_rec_reserve(unsigned int type
 	for (;;) {
 		if (head - this_cpu_read(pvtrace_rec_cpu.tail) >= cap) {
 			if (!(types & PVTRACE_REC_FLIGHT)) {
-				this_cpu_inc(pvtrace_rec_cpu.lost);
+				pvtrace_rec_lose(tsc);
 				return NULL;
 			}
 			/*
@@ -198,7 +219,7 @@ static __always_inline void pvtrace_rec_put(const struct pvtrace_rec *src)
 	struct pvtrace_rec *r;
 
 	preempt_disable_notrace();
-	r = pvtrace_rec_reserve(src->type);
+	r = pvtrace_rec_reserve(src->type, src->tsc);
 	if (r) {
 		/*
 		 * Field by field, not "*r = *src": the type must be stored

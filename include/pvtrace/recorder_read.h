@@ -40,6 +40,8 @@ struct pvtrace_rec_status {
 	u64 lost;
 	u64 streamed;
 	u64 capacity;
+	u64 lost_first_tsc;	/* the lost events' span, if lost */
+	u64 lost_last_tsc;
 	char filter[PVTRACE_REC_FILTER_LEN];
 	unsigned long flight_ms;
 	u64 overwritten;
@@ -77,8 +79,17 @@ const char *pvtrace_rec_reason_name(unsigned int reason);
 /* Changes whenever a module comes or goes: cached symbols are stale. */
 unsigned long pvtrace_rec_module_gen(void);
 void pvtrace_rec_read_status(struct pvtrace_rec_status *st);
-bool pvtrace_rec_read_cpu(unsigned int cpu, u64 *records, u64 *lost,
-			  u64 *streamed, u64 *cap, u64 *overwritten);
+struct pvtrace_rec_cpu_read {
+	u64 records;
+	u64 lost;
+	u64 lost_first_tsc;	/* the lost events' span, if lost */
+	u64 lost_last_tsc;
+	u64 streamed;
+	u64 capacity;
+	u64 overwritten;
+};
+
+bool pvtrace_rec_read_cpu(unsigned int cpu, struct pvtrace_rec_cpu_read *r);
 int pvtrace_rec_snapshot(struct pvtrace_rec_snap *snap);
 void pvtrace_rec_snapshot_put(struct pvtrace_rec_snap *snap);
 const struct pvtrace_rec *pvtrace_rec_at(const struct pvtrace_rec_snap *snap,

@@ -402,19 +402,28 @@ static pid_t start_drainer(const char *dir, const char *out)
 	return pid;
 }
 
-/* The events a recording lost (recorder/status), or 0. */
-static u64 lost_events(const char *dir)
+/*
+ * The events a recording lost (recorder/status), or 0; their span in
+ * @span ("from T1 to T2 ns"), or "" if the status has none.
+ */
+static u64 lost_events(const char *dir, char *span, size_t size)
 {
+	const char *v, *first, *last;
 	struct pvt_table t;
 	struct pvt_err e;
-	const char *v;
 	u64 lost = 0;
 
+	span[0] = '\0';
 	if (pvt_load(dir, "recorder/status", 0, &t, &e))
 		return 0;
 	v = pvt_kv(&t, "lost");
 	if (!v || pvt_u64(v, &lost))
 		lost = 0;
+	first = pvt_kv(&t, "lost_first_ns");
+	last = pvt_kv(&t, "lost_last_ns");
+	if (lost && first && last && strcmp(first, "-"))
+		snprintf(span, size, " (events starting from %s to %s ns)",
+			 first, last);
 	pvt_free(&t);
 	return lost;
 }
@@ -453,6 +462,7 @@ int pvt_cmd_record(int argc, char **argv)
 	char flight[64] = "off", trig[300] = "none";
 	const char *dir = PVT_DEBUGFS, *params = PVT_PARAMS;
 	char status_out[PVT_PATH_MAX + 8], stream_dir[PVT_PATH_MAX + 32];
+	char span[96];
 	int opt, ret, status = 0, dstatus = 0;
 	u64 timeout = 0, lost;
 	struct pvt_err e;
@@ -553,10 +563,10 @@ int pvt_cmd_record(int argc, char **argv)
 		ret = copy(dir, "recorder/trace", out);
 	}
 	say_trigger(dir);
-	lost = lost_events(dir);
+	lost = lost_events(dir, span, sizeof(span));
 	if (lost)
-		pvt_warn("%llu events were lost: a vCPU's buffer filled faster than it was read (raise -b, or filter with -F)",
-			 (unsigned long long)lost);
+		pvt_warn("%llu events were lost%s: a vCPU's buffer filled faster than it was read (raise -b, or filter with -F; recorder/percpu says which vCPU)",
+			 (unsigned long long)lost, span);
 	if (!ret && strcmp(out, "-")) {
 		snprintf(status_out, sizeof(status_out), "%s.status", out);
 		ret = copy(dir, "recorder/status", status_out);

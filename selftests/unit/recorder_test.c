@@ -172,6 +172,8 @@ static void test_writer(void)
 		       buf[i].dur_ns != 7;
 	ksft_test_result(!bad && pvtrace_rec_cpu.head == 8 && pvtrace_rec_cpu.lost == 3,
 			 "8 records fill a buffer of 8 in order, the 3 more are lost, other types ignored\n");
+	ksft_test_result(pvtrace_rec_cpu.lost_first == 108 && pvtrace_rec_cpu.lost_last == 110,
+			 "the lost events' span: TSC 108 to 110\n");
 }
 
 static u64 lcg(u64 *s);
@@ -239,7 +241,7 @@ static void test_ring(void)
 	};
 	src.tsc = 1;
 	pvtrace_rec_put(&src);
-	pvtrace_rec_reserve(PVTRACE_REC_HCALL);	/* its writer never commits */
+	pvtrace_rec_reserve(PVTRACE_REC_HCALL, 2);	/* its writer never commits */
 	src.tsc = 3;
 	pvtrace_rec_put(&src);
 	n = pvtrace_rec_consume(&pvtrace_rec_cpu, out, 16, false, &skipped);
@@ -449,7 +451,7 @@ static void test_trigger_fire(void)
 	      pvtrace_rec_cpu.fired.site != 0x99;
 	/* Another CPU (the same one reopened here) reserves nothing now. */
 	pvtrace_rec_cpu.types = 1U << PVTRACE_REC_UPCALL;
-	bad += !!pvtrace_rec_reserve(PVTRACE_REC_UPCALL) ||
+	bad += !!pvtrace_rec_reserve(PVTRACE_REC_UPCALL, 15) ||
 	       pvtrace_rec_cpu.head || pvtrace_rec_cpu.lost;
 	ksft_test_result(!bad,
 			 "triggers: the named hypercall's error fires term 2; nothing reserved after\n");
@@ -470,7 +472,7 @@ static void test_trigger_fire(void)
 int main(void)
 {
 	ksft_print_header();
-	ksft_set_plan(24);
+	ksft_set_plan(25);
 	test_record_param();
 	test_filter();
 	test_filter_bad();

@@ -119,9 +119,16 @@ echo off >$P/record
 wait_readers 20
 got=$(pagesize_lines)
 lost=$(status lost)
-tap_diag "privcmd-hcall: $out; read $got, lost $lost, with the readers stopped"
-[ "$out" = "ok 5000 err 0 errno 0" ] && [ "$lost" -gt 0 ] && [ $((got + lost)) = 5000 ]
-tap_ok $? "a stopped reader: read + lost = 5000 calls exactly ($got + $lost)"
+span=$(awk '$1 == 0 { print $3, $7, $8 }' "$R/percpu")
+tap_diag "privcmd-hcall: $out; read $got, lost $lost, with the readers stopped; cpu0 lost, from, to: $span"
+# The lost span lies within the recording, and is cpu0's.
+# shellcheck disable=SC2086 # three words
+set -- $span
+[ "$out" = "ok 5000 err 0 errno 0" ] && [ "$lost" -gt 0 ] && [ $((got + lost)) = 5000 ] &&
+	[ "$1" = "$lost" ] && [ "$2" -le "$3" ] && [ "$2" -ge "$(status start_ns)" ] &&
+	[ "$3" -le "$(status stop_ns)" ] && [ "$(status lost_first_ns)" = "$2" ] &&
+	[ "$(status lost_last_ns)" = "$3" ]
+tap_ok $? "a stopped reader: read + lost = 5000 calls exactly ($got + $lost), the lost span within the recording"
 set_param record_buffer_kb 1024
 
 # 6: a stream opened when no recording runs takes nothing (a read of every
