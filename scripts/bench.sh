@@ -25,7 +25,7 @@ SECTIONS=(
 	"upcalls-6.1-pv      K61  pv  2 1200 upcalls"
 	"upcalls-6.1-pvh     K61  pvh 2 1200 upcalls"
 	"drivers-6.1-domu    K61  domu-pv 1 1500 drivers"
-	"recorder-6.1-pv     K61  pv  2 1500 recorder"
+	"recorder-6.1-pv     K61  pv  2 2400 recorder icount"
 	"recorder-cost-6.1-pv K61 pv  2 2400 recorder-cost icount"
 )
 
