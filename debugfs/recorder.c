@@ -423,7 +423,7 @@ DEFINE_SHOW_ATTRIBUTE(slowest);
  * over and everything was read. poll() works; O_NONBLOCK gives -EAGAIN.
  * One reader per CPU.
  */
-#define STREAM_BATCH	16	/* records formatted at once */
+#define STREAM_BATCH	128	/* records formatted at once (a clock snapshot each time) */
 #define STREAM_LINE	(KSYM_SYMBOL_LEN + 256)	/* a line at most */
 
 struct stream {
