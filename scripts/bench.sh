@@ -16,7 +16,8 @@
 # One row per section. Add a row, and selftests/guest/bench/<section>.sh, to add one.
 # Columns: section | kernel var | mode | vcpus (V or V/C, as lab_boot takes them) | timeout |
 # guest script (selftests/guest/bench/<script>.sh; default: the section's name) |
-# "icount" to run on QEMU's instruction-count clock (boot.sh --icount)
+# options, comma-separated: "icount" to run on QEMU's instruction-count clock
+# (boot.sh --icount), "mem=MB" for the machine's memory (boot.sh --mem; dom0 has half)
 SECTIONS=(
 	"steal K612 pvh 2 1200"
 	"hypercalls-6.1-pv   K61  pv  2 1200 hypercalls"
@@ -25,7 +26,7 @@ SECTIONS=(
 	"upcalls-6.1-pv      K61  pv  2 1200 upcalls"
 	"upcalls-6.1-pvh     K61  pvh 2 1200 upcalls"
 	"drivers-6.1-domu    K61  domu-pv 1 1500 drivers"
-	"recorder-6.1-pv     K61  pv  2 2400 recorder icount"
+	"recorder-6.1-pv     K61  pv  2 3600 recorder icount,mem=8192"
 	"recorder-cost-6.1-pv K61 pv  2 2400 recorder-cost icount"
 )
 
@@ -50,9 +51,15 @@ main() {
 		fi
 		logf=$labdir/$name.log
 		log "bench $name: $kver, Xen $mode, vCPUs $vcpus (takes minutes under TCG)"
-		local icount=()
-		[ "$clock" = icount ] && icount=(--icount)
-		lab_boot "$logf" "$vcpus" --kernel "$kver" --mode "$mode" "${icount[@]}" \
+		local opts=() o
+		for o in ${clock//,/ }; do
+			case $o in
+			icount) opts+=(--icount) ;;
+			mem=*) opts+=(--mem "${o#mem=}") ;;
+			*) die "bench $name: unknown option $o" ;;
+			esac
+		done
+		lab_boot "$logf" "$vcpus" --kernel "$kver" --mode "$mode" "${opts[@]}" \
 			--timeout "${PVTRACE_TIMEOUT:-$tmo}" --initrd "$labdir/initramfs-$short.cpio.gz" \
 			--append-extra "pvtrace.mode=bench pvtrace.bench=$script" || true
 		lab_console "$logf" | grep -a "^bench $script " >"$labdir/$name.txt" || true
