@@ -249,16 +249,17 @@ static void show_fired(struct seq_file *m, const struct pvtrace_rec_status *st)
 		"trigger_fired", "trigger_cpu", "trigger_time_ns",
 		"trigger_name", "trigger_duration_ns", "trigger_value",
 	};
-	const struct pvtrace_rec *r = &st->fired_rec;
+	const struct pvtrace_rec_fire *f = &st->fire;
+	const struct pvtrace_rec *r = &f->rec;
 	const char *t = st->trigger, *e;
 	unsigned int i;
 
-	if (!st->fired) {
+	if (!f->fired) {
 		for (i = 0; i < ARRAY_SIZE(keys); i++)
 			seq_printf(m, "%s -\n", keys[i]);
 		return;
 	}
-	for (i = 1; i < st->fired_term && t; i++) {
+	for (i = 1; i < f->term && t; i++) {
 		t = strchr(t, ',');
 		if (t)
 			t++;
@@ -267,8 +268,8 @@ static void show_fired(struct seq_file *m, const struct pvtrace_rec_status *st)
 		t = "?";
 	e = strchr(t, ',');
 	seq_printf(m, "trigger_fired %.*s\n", e ? (int)(e - t) : (int)strlen(t), t);
-	seq_printf(m, "trigger_cpu %u\n", st->fired_cpu);
-	seq_printf(m, "trigger_time_ns %llu\n", st->fired_ns);
+	seq_printf(m, "trigger_cpu %u\n", f->cpu);
+	seq_printf(m, "trigger_time_ns %llu\n", f->ns);
 	if (r->type != PVTRACE_REC_HCALL)
 		seq_puts(m, "trigger_name upcall\n");
 	else if (r->nr < PVTRACE_HCALL_NR && pvtrace_hcall_names[r->nr])

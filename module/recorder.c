@@ -126,7 +126,7 @@ static int prepare_buffers(u32 cap)
 	}
 	ctl->skipped = 0;
 	ctl->aged = 0;
-	ctl->fired = false;
+	memset(&ctl->fire, 0, sizeof(ctl->fire));
 	WRITE_ONCE(pvtrace_rec_fired, 0);
 	return 0;
 }
@@ -137,21 +137,21 @@ static int prepare_buffers(u32 cap)
  */
 static void note_fired(const struct pvtrace_tb *tb)
 {
+	struct pvtrace_rec_fire *f = &ctl->fire;
 	unsigned int cpu;
 
 	for_each_possible_cpu(cpu) {
 		const struct pvtrace_rec_cpu *rc = per_cpu_ptr(&pvtrace_rec_cpu, cpu);
 
-		if (!rc->fired_term ||
-		    (ctl->fired && rc->fired.tsc >= ctl->fired_rec.tsc))
+		if (!rc->fired_term || (f->fired && rc->fired.tsc >= f->rec.tsc))
 			continue;
-		ctl->fired = true;
-		ctl->fired_cpu = cpu;
-		ctl->fired_term = rc->fired_term;
-		ctl->fired_rec = rc->fired;
+		f->fired = true;
+		f->cpu = cpu;
+		f->term = rc->fired_term;
+		f->rec = rc->fired;
 	}
-	if (ctl->fired)
-		ctl->fired_ns = pvtrace_tb_ns(tb, ctl->fired_rec.tsc);
+	if (f->fired)
+		f->ns = pvtrace_tb_ns(tb, f->rec.tsc);
 }
 
 /*
@@ -163,7 +163,7 @@ static void note_fired(const struct pvtrace_tb *tb)
  */
 static void trim_flight(const struct pvtrace_tb *tb)
 {
-	u64 end = ctl->fired ? ctl->fired_ns : ctl->stop_ns;
+	u64 end = ctl->fire.fired ? ctl->fire.ns : ctl->stop_ns;
 	u64 from, window = (u64)ctl->cur_flight_ms * NSEC_PER_MSEC;
 	unsigned int cpu;
 
@@ -213,7 +213,7 @@ static void stop_locked(unsigned int reason)
 			ctl->cur_flight_ms);
 	}
 	/* A recording that hit its trigger ended there, whoever stopped it. */
-	ctl->reason = ctl->fired ? PVTRACE_REC_STOP_TRIGGER : reason;
+	ctl->reason = ctl->fire.fired ? PVTRACE_REC_STOP_TRIGGER : reason;
 	WRITE_ONCE(ctl->state, PVTRACE_REC_STOPPED);
 	/* Its stream readers, if any, find the end. */
 	wake_up_interruptible_all(pvtrace_rec_stream_wq());

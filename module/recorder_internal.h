@@ -38,8 +38,7 @@
  * @cur_flight_ms: @flight_ms of the current or last recording
  * @last_trig: @trig_str of the current or last recording
  * @reason: why the last recording stopped (PVTRACE_REC_STOP_*)
- * @fired: a trigger ended it: @fired_cpu's @fired_rec matched term
- *	@fired_term (1-based), at @fired_ns (timebase ns)
+ * @fire: the trigger that ended it, if one did
  * @aged: records of a flight recording older than its window at the end
  */
 struct pvtrace_rec_ctl {
@@ -62,11 +61,7 @@ struct pvtrace_rec_ctl {
 	unsigned long cur_flight_ms;
 	char last_trig[PVTRACE_REC_FILTER_LEN];
 	unsigned int reason;
-	bool fired;
-	unsigned int fired_cpu;
-	u32 fired_term;
-	u64 fired_ns;
-	struct pvtrace_rec fired_rec;
+	struct pvtrace_rec_fire fire;
 	u64 aged;
 };
 

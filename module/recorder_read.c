@@ -140,11 +140,8 @@ void pvtrace_rec_read_status(struct pvtrace_rec_status *st)
 	st->aged = ctl->aged;
 	st->reason = ctl->state == PVTRACE_REC_STOPPED ? ctl->reason :
 		     PVTRACE_REC_STOP_NONE;
-	st->fired = ctl->state == PVTRACE_REC_STOPPED && ctl->fired;
-	st->fired_cpu = ctl->fired_cpu;
-	st->fired_term = ctl->fired_term;
-	st->fired_ns = ctl->fired_ns;
-	st->fired_rec = ctl->fired_rec;
+	if (ctl->state == PVTRACE_REC_STOPPED)
+		st->fire = ctl->fire;
 	for_each_possible_cpu(cpu) {
 		const struct pvtrace_rec_cpu *rc = per_cpu_ptr(&pvtrace_rec_cpu, cpu);
 		u64 used, done = complete_records(rc, &used);

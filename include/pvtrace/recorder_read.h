@@ -28,6 +28,22 @@ enum pvtrace_rec_state {
 #define PVTRACE_REC_STOP_TRIGGER	3	/* a trigger fired */
 #define PVTRACE_REC_STOP_UNLOAD		4	/* pvtrace was unloaded */
 
+/**
+ * struct pvtrace_rec_fire - the trigger that ended a recording
+ * @fired: one did; nothing else is set otherwise
+ * @cpu: the vCPU of its event
+ * @term: the term that matched, 1-based
+ * @ns: its event's start, timebase ns
+ * @rec: its event
+ */
+struct pvtrace_rec_fire {
+	bool fired;
+	unsigned int cpu;
+	u32 term;
+	u64 ns;
+	struct pvtrace_rec rec;
+};
+
 struct pvtrace_rec_status {
 	enum pvtrace_rec_state state;
 	unsigned long duration_ms;
@@ -48,11 +64,7 @@ struct pvtrace_rec_status {
 	u64 aged;
 	char trigger[PVTRACE_REC_FILTER_LEN];
 	unsigned int reason;
-	bool fired;
-	unsigned int fired_cpu;
-	u32 fired_term;
-	u64 fired_ns;
-	struct pvtrace_rec fired_rec;
+	struct pvtrace_rec_fire fire;
 };
 
 /* A complete record of a snapshot: where it is, and its TSC. */

@@ -54,6 +54,21 @@ privcmd_usable() {
 	[ "$("$(dirname "$0")/../bin/privcmd-hcall" 1 17 7 0 2>/dev/null)" = "ok 1 err 0 errno 0" ]
 }
 
+# need_privcmd_hcalls: skip the whole script unless pvtrace is loaded with
+# its hypercall hook and privcmd makes hypercalls here (a dom0); loads
+# xen-privcmd if the image has it as a module.
+need_privcmd_hcalls() {
+	expect_refusal && tap_skip_all "no hypervisor: pvtrace refuses to load"
+	is_loaded || tap_skip_all "pvtrace is not loaded"
+	hcall_hook_off && tap_skip_all "the hypercall hook is off (pvtrace.insmod=$PVTRACE_INSMOD_ARGS)"
+	if [ -f /xen-privcmd.ko ]; then
+		grep -q '^xen_privcmd ' /proc/modules || insmod /xen-privcmd.ko ||
+			tap_skip_all "xen-privcmd does not load"
+	fi
+	[ -e /dev/xen/privcmd ] || tap_skip_all "no /dev/xen/privcmd in this image"
+	privcmd_usable || tap_skip_all "Xen refuses privcmd hypercalls here (EPERM in an unprivileged domU)"
+}
+
 # busy_loops FILE: one loop per vCPU reading FILE with a shell builtin (no
 # fork per read: a read of /sys/hypervisor/version/* is one xen_version
 # hypercall); their pids are added to $busy_pids. stop_loops ends them.

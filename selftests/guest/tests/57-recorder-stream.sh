@@ -15,13 +15,7 @@ XEN_VERSION=17
 XENVER_PAGESIZE=7	# asked by no one else in the guest
 N=50000			# three times the default buffer of 16384 records
 
-expect_refusal && tap_skip_all "no hypervisor: pvtrace refuses to load"
-is_loaded || tap_skip_all "pvtrace is not loaded"
-hcall_hook_off && tap_skip_all "the hypercall hook is off (pvtrace.insmod=$PVTRACE_INSMOD_ARGS)"
-if [ -f /xen-privcmd.ko ]; then
-	grep -q '^xen_privcmd ' /proc/modules || insmod /xen-privcmd.ko
-fi
-privcmd_usable || tap_skip_all "no privcmd hypercalls here (a domU)"
+need_privcmd_hcalls
 
 status() { "$PVT_CHECK" get "$R/status" "$1"; }
 set_param() { echo "$2" 2>/dev/null >"$P/$1"; }

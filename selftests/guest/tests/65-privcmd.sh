@@ -13,13 +13,7 @@ XENVER_PAGESIZE=7	# asked by no one else in the guest
 XENVER_BOGUS=63		# not a command: Xen returns -ENOSYS
 XENVER_EXTRAVERSION2=11	# Xen 4.20's; not in Linux's headers up to 7.2
 
-expect_refusal && tap_skip_all "no hypervisor: pvtrace refuses to load"
-is_loaded || tap_skip_all "pvtrace is not loaded"
-hcall_hook_off && tap_skip_all "the hypercall hook is off (pvtrace.insmod=$PVTRACE_INSMOD_ARGS)"
-[ -f /xen-privcmd.ko ] || tap_skip_all "no xen-privcmd module in this image"
-grep -q '^xen_privcmd ' /proc/modules || insmod /xen-privcmd.ko ||
-	tap_skip_all "xen-privcmd does not load"
-privcmd_usable || tap_skip_all "Xen refuses privcmd hypercalls here (EPERM in an unprivileged domU)"
+need_privcmd_hcalls
 
 # sub FIELD NAME: a column of xen_version's sub-command NAME (0 if none).
 sub() {

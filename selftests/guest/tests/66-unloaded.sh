@@ -14,13 +14,7 @@ CALL=$(dirname "$0")/../bin/privcmd-hcall
 XEN_VERSION=17
 XENVER_PAGESIZE=7	# asked by no one else in the guest
 
-expect_refusal && tap_skip_all "no hypervisor: pvtrace refuses to load"
-is_loaded || tap_skip_all "pvtrace is not loaded"
-hcall_hook_off && tap_skip_all "the hypercall hook is off"
-[ -f /xen-privcmd.ko ] || tap_skip_all "no xen-privcmd module in this image"
-grep -q '^xen_privcmd ' /proc/modules || insmod /xen-privcmd.ko ||
-	tap_skip_all "xen-privcmd does not load"
-privcmd_usable || tap_skip_all "Xen refuses privcmd hypercalls here"
+need_privcmd_hcalls
 
 # calls MODULE: xen_version calls counted at MODULE's sites.
 calls() {
