@@ -75,6 +75,7 @@ sh -c "{ $PVT record -o - -t $((SECS + 1)) 2>/dev/console; echo \$? >/tmp/bench.
 rec=$!
 usleep 500000
 got=$(workload "$SECS")
+bw=$(busy_ticks)
 wait $rec
 b1=$(busy_ticks)
 size=$(cat /tmp/bench.bytes)
@@ -100,6 +101,8 @@ out file_bytes_per_s "$((size / SECS))"
 out bytes_per_event "$((size / (events > 0 ? events : 1)))"
 out events_per_s "$((events / SECS))"
 out recorder_cpu_s "$(awk -v c="$rec_cs" 'BEGIN { printf "%.2f", c / 100 }')"
+# After the workload only the recorder runs: its merge, mostly.
+out busy_after_workload_s "$(awk -v t="$((b1 - bw))" -v hz=$hz 'BEGIN { printf "%.2f", t / hz }')"
 out recorder_us_per_event "$(awk -v c="$rec_cs" -v e="$events" 'BEGIN { printf "%.2f", e ? c * 10000 / e : 0 }')"
 out recorder_share_of_busy "$(awk -v c="$rec_cs" -v b="$busy_cs" 'BEGIN { printf "%.4f", b ? c / b : 0 }')"
 out recorder_share_of_vcpus "$(awk -v c="$rec_cs" -v n="$ncpu" -v t="$SECS" 'BEGIN { printf "%.4f", c / (n * t * 100) }')"
