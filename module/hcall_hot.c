@@ -158,12 +158,87 @@ static __always_inline unsigned long attributed(unsigned long caller)
 	return ip;
 }
 
+/* The slot of (@nr, @a1): one table load, but for mmuext_op and multicall. */
+static __always_inline unsigned int hcall_slot(unsigned int nr,
+					       unsigned long a1)
+{
+	unsigned int slot;
+
+	if (unlikely(nr >= PVTRACE_HCALL_NR))
+		return PVTRACE_SLOT_BADNR;
+	slot = pvtrace_hcall_slotmap[nr * PVTRACE_SLOTMAP_COLS +
+				     min_t(unsigned long, a1, PVTRACE_HCALL_NR)];
+	if (unlikely(slot == PVTRACE_SLOTMAP_SLOW))
+		slot = pvtrace_hcall_slot(nr, nr == __HYPERVISOR_mmuext_op ?
+					  mmuext_cmd(a1) : a1);
+	return slot;
+}
+
+static __always_inline struct pvtrace_hcall_block __percpu *
+slot_block(unsigned int slot)
+{
+	return pvtrace_hcall_stats.blocks[slot / PVTRACE_SLOTS_PER_BLOCK];
+}
+
+static __always_inline struct pvtrace_hcall_slot_stats __percpu *
+slot_stats(struct pvtrace_hcall_block __percpu *blk, unsigned int slot)
+{
+	return &blk->slot[slot % PVTRACE_SLOTS_PER_BLOCK];
+}
+
+/* An untimed call's count, and its error in the slot's bracket. */
+static __always_inline void count_untimed(unsigned int slot, long ret)
+{
+	this_cpu_inc(pvtrace_hcall_untimed[slot]);
+	if (unlikely(ret < 0)) {
+		struct pvtrace_hcall_block __percpu *blk = slot_block(slot);
+
+		__pvtrace_write_begin(&blk->sync);
+		this_cpu_inc(slot_stats(blk, slot)->errors);
+		__pvtrace_write_end(&blk->sync);
+	}
+}
+
+/* What every call records after its counts: errors, callers, multicall. */
+static __always_inline unsigned long hcall_tail(u32 flags, unsigned int slot,
+						unsigned int nr, long ret,
+						unsigned long a1,
+						unsigned long a2,
+						unsigned long caller)
+{
+	if (unlikely(ret < 0))
+		pvtrace_ktab_add(pvtrace_hcall_stats.errors,
+				 pvtrace_err_key(slot, ret));
+	caller = attributed(caller);
+	if (likely(flags & PVTRACE_HCALL_CALLERS))
+		pvtrace_ktab_add(pvtrace_hcall_stats.callers,
+				 pvtrace_caller_key(nr, caller));
+	if (unlikely(nr == __HYPERVISOR_multicall))
+		account_multicall(a1, a2);
+	return caller;
+}
+
+/* The recorder and the slowest table: rare, out of the hot path's line. */
+static noinstr void rec_hcall(unsigned int slot, unsigned int nr, u64 tsc,
+			      u64 ns, long ret, unsigned long a1,
+			      unsigned long site)
+{
+	pvtrace_rec_hcall(slot, nr, tsc, ns, ret, a1, site);
+}
+
+/*
+ * Every branch below is annotated likely() or unlikely() for the common
+ * call (a known slot, no error, not redundant, callers on, not recorded):
+ * the compiler lays that path out straight, and scripts/hotpath.sh, which
+ * counts it in the built object, walks it by falling through.
+ */
+
 /**
- * pvtrace_hcall_exit() - after a hypercall
+ * pvtrace_hcall_exit() - after a timed hypercall
  * @nr: hypercall number
  * @ret: what it returned
- * @t0: 0 when not timed; else the TSC at entry with bit 0 replaced by
- *	"redundant" (read by the stub, or by pvtrace_hcall_enter())
+ * @t0: the TSC at entry with bit 0 replaced by "redundant" (read by the
+ *	stub, or by pvtrace_hcall_enter()); never 0
  * @a1: first argument
  * @a2: second argument
  * @caller: return address of the call into the stub: the call site (or,
@@ -176,8 +251,8 @@ noinstr void pvtrace_hcall_exit(unsigned int nr, long ret, u64 t0,
 	struct pvtrace_hcall_block __percpu *blk;
 	struct pvtrace_hcall_slot_stats __percpu *s;
 	u32 flags = READ_ONCE(pvtrace_hcall_flags);
-	unsigned int slot = PVTRACE_SLOT_BADNR;
-	u64 t1 = 0, ns = 0;
+	unsigned int slot;
+	u64 t1, ns;
 
 	/*
 	 * Everything below lands in this CPU's data: a preemptible caller
@@ -185,54 +260,57 @@ noinstr void pvtrace_hcall_exit(unsigned int nr, long ret, u64 t0,
 	 * update (a key table's probe and its count, the redundancy state).
 	 */
 	preempt_disable_notrace();
-	if (t0) {
-		t1 = rdtsc_ordered();
-		if (unlikely((s64)(t1 - (t0 & ~1ULL)) < 0)) {
-			/* Moved to a vCPU whose TSC lags: not a duration. */
-			this_cpu_inc(pvtrace_hcall_backwards);
-			t0 = 0;
-		}
+	t1 = rdtsc_ordered();
+	slot = hcall_slot(nr, a1);
+	if (unlikely((s64)(t1 - (t0 & ~1ULL)) < 0)) {
+		/* Moved to a vCPU whose TSC lags: not a duration. */
+		this_cpu_inc(pvtrace_hcall_backwards);
+		count_untimed(slot, ret);
+		hcall_tail(flags, slot, nr, ret, a1, a2, caller);
+		goto out;
 	}
-	if (likely(nr < PVTRACE_HCALL_NR)) {
-		slot = pvtrace_hcall_slotmap[nr * PVTRACE_SLOTMAP_COLS +
-					     min_t(unsigned long, a1,
-						   PVTRACE_HCALL_NR)];
-		if (unlikely(slot == PVTRACE_SLOTMAP_SLOW))
-			slot = pvtrace_hcall_slot(nr, nr == __HYPERVISOR_mmuext_op ?
-						  mmuext_cmd(a1) : a1);
-	}
-	blk = pvtrace_hcall_stats.blocks[slot / PVTRACE_SLOTS_PER_BLOCK];
-	s = &blk->slot[slot % PVTRACE_SLOTS_PER_BLOCK];
-
-	if (t0) {
-		if (flags & PVTRACE_HCALL_REDUNDANT)
-			this_cpu_write(hcall_last.end, t1);
-		ns = cycles_to_ns(t1 - (t0 & ~1ULL));
-		__pvtrace_write_begin(&blk->sync);
-		pvtrace_hist_record(&s->lat, ns);
-		if (t0 & 1)
-			this_cpu_inc(s->redundant);
-		if (unlikely(ret < 0))
-			this_cpu_inc(s->errors);
-		__pvtrace_write_end(&blk->sync);
-	} else {
-		this_cpu_inc(pvtrace_hcall_untimed[slot]);
-		if (unlikely(ret < 0)) {
-			__pvtrace_write_begin(&blk->sync);
-			this_cpu_inc(s->errors);
-			__pvtrace_write_end(&blk->sync);
-		}
-	}
+	blk = slot_block(slot);
+	s = slot_stats(blk, slot);
+	if (unlikely(flags & PVTRACE_HCALL_REDUNDANT))
+		this_cpu_write(hcall_last.end, t1);
+	ns = cycles_to_ns(t1 - (t0 & ~1ULL));
+	__pvtrace_write_begin(&blk->sync);
+	pvtrace_hist_record(&s->lat, ns);
+	if (unlikely(t0 & 1))
+		this_cpu_inc(s->redundant);
 	if (unlikely(ret < 0))
-		pvtrace_ktab_add(pvtrace_hcall_stats.errors,
-				 pvtrace_err_key(slot, ret));
-	caller = attributed(caller);
-	if (flags & PVTRACE_HCALL_CALLERS)
-		pvtrace_ktab_add(pvtrace_hcall_stats.callers,
-				 pvtrace_caller_key(nr, caller));
-	if (t0)
-		pvtrace_rec_hcall(slot, nr, t0 & ~1ULL, ns, ret, a1, caller);
-	if (unlikely(nr == __HYPERVISOR_multicall))
-		account_multicall(a1, a2);
+		this_cpu_inc(s->errors);
+	__pvtrace_write_end(&blk->sync);
+	caller = hcall_tail(flags, slot, nr, ret, a1, a2, caller);
+	if (unlikely(pvtrace_rec_hcall_wanted(ns)))
+		rec_hcall(slot, nr, t0 & ~1ULL, ns, ret, a1, caller);
+out:
+	preempt_enable_notrace();
+}
+
+/**
+ * pvtrace_hcall_exit_untimed() - after a hypercall that was not timed
+ * @nr: hypercall number
+ * @ret: what it returned
+ * @t0: unused (0): the stub calls both exits alike
+ * @a1: first argument
+ * @a2: second argument
+ * @caller: as for pvtrace_hcall_exit()
+ *
+ * The count-only stub comes here for what it does not count itself
+ * (errors, numbers of 64 and more, mmuext_op, multicall), and every
+ * untimed call with extras (callers, redundancy) on.
+ */
+noinstr void pvtrace_hcall_exit_untimed(unsigned int nr, long ret, u64 t0,
+					unsigned long a1, unsigned long a2,
+					unsigned long caller)
+{
+	u32 flags = READ_ONCE(pvtrace_hcall_flags);
+	unsigned int slot;
+
+	preempt_disable_notrace();
+	slot = hcall_slot(nr, a1);
+	count_untimed(slot, ret);
+	hcall_tail(flags, slot, nr, ret, a1, a2, caller);
 	preempt_enable_notrace();
 }

@@ -23,11 +23,12 @@
  * read-modify-write, so a nested call (an NMI) loses nothing and a reader
  * needs no write bracket for it. After the call the argument registers
  * are dead: they are the scratch registers. Errors, numbers >= 64,
- * mmuext_op and multicall go to pvtrace_hcall_exit().
+ * mmuext_op and multicall go to pvtrace_hcall_exit_untimed().
  *
  * Otherwise (timing, callers or redundancy on): the entry timestamp is
  * read here (or by pvtrace_hcall_enter() when the redundancy check needs
- * the arguments), then the call, then pvtrace_hcall_exit() does the rest.
+ * the arguments), then the call, then pvtrace_hcall_exit() (timed) or
+ * pvtrace_hcall_exit_untimed() does the rest.
  * The entry timestamp lives on this stack, never in per-CPU data: calls
  * nest (an NMI inside a long hypercall) and a preemptible call (privcmd)
  * may migrate.
@@ -145,7 +146,7 @@ SYM_TYPED_FUNC_START(pvtrace_hcall_stub)
 	jmp	__SCT__pvtrace_hcall_orig_call
 
 .Lfast_c:
-	/* pvtrace_hcall_exit(nr, ret, 0, a1, a2, caller) */
+	/* pvtrace_hcall_exit_untimed(nr, ret, 0, a1, a2, caller) */
 	push	%rcx
 	push	%r9
 	push	%rax
@@ -155,7 +156,7 @@ SYM_TYPED_FUNC_START(pvtrace_hcall_stub)
 	mov	24+S_A1(%rsp), %rcx
 	mov	24+S_A2(%rsp), %r8
 	mov	24+S_RET(%rsp), %r9
-	call	pvtrace_hcall_exit
+	call	pvtrace_hcall_exit_untimed
 	pop	%rax
 	pop	%r9
 	pop	%rcx
@@ -163,6 +164,30 @@ SYM_TYPED_FUNC_START(pvtrace_hcall_stub)
 	pop	%r11
 	decq	PER_CPU_VAR(pvtrace_hcall_inflight)
 	RET
+
+/*
+ * After the call, on the full path: EXIT(nr, ret, t0, a1, a2, caller),
+ * then the frame is undone and the result returned.
+ */
+.macro FULL_EXIT exit
+	mov	F_NR(%rbp), %edi
+	mov	%rax, F_NR(%rbp)	/* keep the result */
+	mov	%rax, %rsi
+	mov	F_T0(%rbp), %rdx
+	mov	F_A1(%rbp), %rcx
+	mov	F_A2(%rbp), %r8
+	mov	8(%rbp), %r9		/* our return address: the call site */
+	call	\exit
+
+	mov	F_NR(%rbp), %rax
+	add	$40, %rsp		/* F_T0 and the saved arguments */
+	pop	%r11
+	pop	%r9
+	pop	%rcx
+	pop	%rbp
+	decq	PER_CPU_VAR(pvtrace_hcall_inflight)
+	RET
+.endm
 
 .Lfull:
 	push	%rbp
@@ -188,32 +213,15 @@ SYM_TYPED_FUNC_START(pvtrace_hcall_stub)
 	mov	F_NR(%rbp), %rax
 	mov	F_A3(%rbp), %rdx
 
-.Lhcall:
-	/* the hypercall itself */
-	call	__SCT__pvtrace_hcall_orig_call
-
-	/* pvtrace_hcall_exit(nr, ret, t0, a1, a2, caller) */
-	mov	F_NR(%rbp), %edi
-	mov	%rax, F_NR(%rbp)	/* keep the result */
-	mov	%rax, %rsi
-	mov	F_T0(%rbp), %rdx
-	mov	F_A1(%rbp), %rcx
-	mov	F_A2(%rbp), %r8
-	mov	8(%rbp), %r9		/* our return address: the call site */
-	call	pvtrace_hcall_exit
-
-	mov	F_NR(%rbp), %rax
-	add	$40, %rsp		/* F_T0 and the saved arguments */
-	pop	%r11
-	pop	%r9
-	pop	%rcx
-	pop	%rbp
-	decq	PER_CPU_VAR(pvtrace_hcall_inflight)
-	RET
+.Lhcall_timed:
+	call	__SCT__pvtrace_hcall_orig_call	/* the hypercall itself */
+	FULL_EXIT pvtrace_hcall_exit
 
 .Luntimed:
-	push	$0			/* F_T0: not timed */
-	jmp	.Lhcall
+	push	$0			/* F_T0: not timed; %rax, %rdx intact */
+.Lhcall_untimed:
+	call	__SCT__pvtrace_hcall_orig_call	/* the hypercall itself */
+	FULL_EXIT pvtrace_hcall_exit_untimed
 
 .Lenter_c:
 	/* t0 = pvtrace_hcall_enter(nr, a1, a2, a3, a4, a5) */
@@ -234,6 +242,8 @@ SYM_TYPED_FUNC_START(pvtrace_hcall_stub)
 	mov	F_A1(%rbp), %rdi
 	mov	F_A2(%rbp), %rsi
 	mov	F_A3(%rbp), %rdx
-	jmp	.Lhcall
+	cmpq	$0, F_T0(%rbp)
+	je	.Lhcall_untimed		/* timing off */
+	jmp	.Lhcall_timed
 SYM_FUNC_END(pvtrace_hcall_stub)
 	.popsection

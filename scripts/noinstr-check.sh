@@ -11,7 +11,8 @@ set -euo pipefail
 
 dir=${1:?usage: $0 BUILD_SRC_DIR}
 # Allowed targets of calls and jumps out of .noinstr.text:
-#   pvtrace_hcall_enter, pvtrace_hcall_exit  the hot path itself (noinstr)
+#   pvtrace_hcall_enter, pvtrace_hcall_exit, the hot path itself (noinstr)
+#   pvtrace_hcall_exit_untimed
 #   __SCT__pvtrace_hcall_orig_call           the original hypercall target,
 #                                            through pvtrace's static call
 #   __x86_return_thunk                       RET with the return thunk
@@ -20,7 +21,7 @@ dir=${1:?usage: $0 BUILD_SRC_DIR}
 #                                            end of a write bracket: reached
 #                                            only from preemptible callers
 #                                            (privcmd), where RCU watches
-ALLOWED='^(pvtrace_hcall_enter|pvtrace_hcall_exit|__SCT__pvtrace_hcall_orig_call|__x86_return_thunk|__SCT__preempt_schedule_notrace)$'
+ALLOWED='^(pvtrace_hcall_enter|pvtrace_hcall_exit|pvtrace_hcall_exit_untimed|__SCT__pvtrace_hcall_orig_call|__x86_return_thunk|__SCT__preempt_schedule_notrace)$'
 rc=0
 for o in module/hcall_hot.o module/hcall_stub.o; do
 	f=$dir/$o

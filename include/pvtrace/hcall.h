@@ -143,20 +143,23 @@ static __always_inline unsigned int pvtrace_ktab_hash(u64 key)
 static __always_inline void pvtrace_ktab_add(struct pvtrace_ktab __percpu *t,
 					     u64 key)
 {
-	unsigned int i, h = pvtrace_ktab_hash(key);
+	unsigned int i, e, h = pvtrace_ktab_hash(key);
+	u64 cur;
 
+	/* The common case is a known key at its first probe. */
 	for (i = 0; i < PVTRACE_KTAB_PROBES; i++) {
-		unsigned int e = (h + i) & (PVTRACE_KTAB_SIZE - 1);
-		u64 cur = this_cpu_read(t->key[e]);
-
-		if (!cur)
-			cur = this_cpu_cmpxchg(t->key[e], 0, key) ?: key;
-		if (cur == key) {
-			this_cpu_inc(t->count[e]);
-			return;
-		}
+		e = (h + i) & (PVTRACE_KTAB_SIZE - 1);
+		cur = this_cpu_read(t->key[e]);
+		if (likely(cur == key))
+			goto hit;
+		if (unlikely(!cur) &&
+		    (this_cpu_cmpxchg(t->key[e], 0, key) ?: key) == key)
+			goto hit;
 	}
 	this_cpu_inc(t->dropped);
+	return;
+hit:
+	this_cpu_inc(t->count[e]);
 }
 
 /* Keys. Kernel and module text lie in the top 2 GiB: keep the low 32 bits. */
@@ -296,6 +299,9 @@ u64 pvtrace_hcall_enter(unsigned int nr, unsigned long a1, unsigned long a2,
 			unsigned long a3, unsigned long a4, unsigned long a5);
 void pvtrace_hcall_exit(unsigned int nr, long ret, u64 t0, unsigned long a1,
 			unsigned long a2, unsigned long caller);
+void pvtrace_hcall_exit_untimed(unsigned int nr, long ret, u64 t0,
+				unsigned long a1, unsigned long a2,
+				unsigned long caller);
 
 /* module/hcall_mc.c */
 int pvtrace_hcall_mc_register(void);

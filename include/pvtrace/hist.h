@@ -45,9 +45,24 @@ struct pvtrace_hist {
 	u64 max_ns;
 };
 
+/*
+ * fls64() without a branch and with its operand in a register: BSR leaves
+ * its destination unchanged when the source is 0, as the kernel's x86
+ * fls64() relies on, but that one lets the operand be memory (which on the
+ * hypercall hot path made the compiler spill it), and a C version
+ * (x ? 64 - clz : 0) became a branch. pvtrace builds for x86-64 only.
+ */
+static __always_inline unsigned int pvtrace_fls64(u64 x)
+{
+	long bitpos = -1;
+
+	asm("bsrq %1,%0" : "+r" (bitpos) : "r" (x));
+	return bitpos + 1;
+}
+
 static __always_inline unsigned int pvtrace_hist_bucket(u64 ns)
 {
-	unsigned int idx = fls64(ns);
+	unsigned int idx = pvtrace_fls64(ns);
 
 	return idx < PVTRACE_HIST_BUCKETS ? idx : PVTRACE_HIST_BUCKETS - 1;
 }

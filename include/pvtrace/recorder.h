@@ -513,6 +513,21 @@ static __always_inline bool pvtrace_slow_wanted(unsigned int kind, u64 ns)
 	       ns > this_cpu_read(t->min_ns);
 }
 
+/*
+ * Whether pvtrace_rec_hcall() has anything to do with a call of @ns: this
+ * CPU records, or the call may enter the table of slowest calls (the
+ * table's generation is stale, or @ns is above its minimum). Computed
+ * without branches, so that the hot path tests it once.
+ */
+static __always_inline bool pvtrace_rec_hcall_wanted(u64 ns)
+{
+	struct pvtrace_slow_cpu __percpu *t = pvtrace_slow_tables[PVTRACE_SLOW_HCALL];
+
+	return this_cpu_read(pvtrace_rec_cpu.types) |
+	       (this_cpu_read(t->gen) ^ READ_ONCE(pvtrace_slow_gen)) |
+	       (ns > this_cpu_read(t->min_ns));
+}
+
 /**
  * pvtrace_rec_hcall() - a timed hypercall, for the recorder and the table
  *	of slowest hypercalls; from the hypercall hook's hot path (noinstr)
@@ -529,13 +544,16 @@ static __always_inline void pvtrace_rec_hcall(unsigned int slot, unsigned int nr
 					      unsigned long a1, unsigned long site)
 {
 	u32 types = this_cpu_read(pvtrace_rec_cpu.types);
-	bool rec = (types & (1U << PVTRACE_REC_HCALL)) &&
-		   pvtrace_rec_slot_wanted(&pvtrace_rec_filter, slot);
-	bool slow = pvtrace_slow_wanted(PVTRACE_SLOW_HCALL, ns);
-	bool trig = pvtrace_rec_trig_wanted(types);
+	bool rec, slow, trig;
 	struct pvtrace_rec r;
 
-	if (likely(!rec && !slow && !trig))
+	if (!pvtrace_rec_hcall_wanted(ns))
+		return;
+	rec = (types & (1U << PVTRACE_REC_HCALL)) &&
+	      pvtrace_rec_slot_wanted(&pvtrace_rec_filter, slot);
+	slow = pvtrace_slow_wanted(PVTRACE_SLOW_HCALL, ns);
+	trig = pvtrace_rec_trig_wanted(types);
+	if (!rec && !slow && !trig)
 		return;
 	r = (struct pvtrace_rec){
 		.tsc = tsc, .dur_ns = ns, .value = ret, .site = site,
