@@ -112,6 +112,8 @@ for n in $(line_names); do
 		env PVTRACE_MAKE_ARGS="C=1" "$repo/scripts/lab/build-module.sh" "$k"
 	run_check "build: $k noinstr hot path calls only what it may" \
 		"$repo/scripts/noinstr-check.sh" "$build/$k/src"
+	run_check "build: $k hot path lengths as in selftests/hotpath/$n.txt" \
+		"$repo/scripts/hotpath.sh" --check "$build/$k/src" "$repo/selftests/hotpath/$n.txt"
 done
 run_check "build: in-guest pvtrace-check (static)" make -s -C "$repo/selftests/guest"
 
