@@ -8,6 +8,7 @@
 #ifndef _PVTRACE_CLOCK_H
 #define _PVTRACE_CLOCK_H
 
+#include <linux/compiler.h>
 #include <linux/types.h>
 #include <linux/math64.h>
 

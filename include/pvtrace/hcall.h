@@ -19,6 +19,7 @@
 #ifndef _PVTRACE_HCALL_H
 #define _PVTRACE_HCALL_H
 
+#include <linux/compiler.h>
 #include <linux/types.h>
 #include <linux/bitops.h>
 #include <linux/percpu.h>

@@ -150,14 +150,45 @@ static void test_clock(void)
 			 "clock: cycles to ns at 1 and 2 GHz, no overflow at 2^50\n");
 }
 
+/* The conversion without a 128-bit product agrees with the one with it. */
+static void test_clock_exact(void)
+{
+	static const unsigned int khz[] = { 4000, 1000000, 2100000, 3999999 };
+	unsigned int i, b, bad = 0;
+
+	for (i = 0; i < ARRAY_SIZE(khz); i++) {
+		u32 m = pvtrace_tsc_mult(khz[i]);
+
+		for (b = 0; b < 56; b++) {
+			u64 c[3] = { 1ULL << b, (1ULL << b) - 1, (1ULL << b) * 3 + 12345 };
+			unsigned int j;
+
+			for (j = 0; j < 3; j++) {
+				u64 want = (u64)(((__uint128_t)c[j] * m) >> PVTRACE_MULT_SHIFT);
+				u64 got = pvtrace_cycles_to_ns(c[j], m);
+
+				if (got != want) {
+					ksft_print_msg("%llu cycles at %u kHz: %llu, want %llu\n",
+						       (unsigned long long)c[j], khz[i],
+						       (unsigned long long)got,
+						       (unsigned long long)want);
+					bad++;
+				}
+			}
+		}
+	}
+	ksft_test_result(!bad, "clock: cycles to ns as the 128-bit product gives\n");
+}
+
 int main(void)
 {
 	ksft_print_header();
-	ksft_set_plan(7);
+	ksft_set_plan(8);
 	test_keys();
 	test_table();
 	test_kinds();
 	test_names();
 	test_clock();
+	test_clock_exact();
 	ksft_finished();
 }
