@@ -88,6 +88,9 @@ static int summary_show(struct seq_file *m, void *unused)
 	seq_printf(m, "selftest %s\n",
 		   pvtrace_selftest_stats() ? "passed" : "off");
 	seq_printf(m, "torn_reads %llu\n", pvtrace_stats_torn_reads());
+	seq_printf(m, "percpu_bytes %lu\n", pvtrace_mem_percpu());
+	seq_printf(m, "percpu_copy_bytes %lu\n",
+		   pvtrace_mem_copies() / num_possible_cpus());
 	seq_printf(m, "timing %d\n", pvtrace_timing());
 	pvtrace_steal_seq_summary(m);
 	return 0;

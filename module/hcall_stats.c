@@ -38,6 +38,10 @@ static void fold_none(void *dst, const void *src)
 {
 }
 
+/* Per CPU, besides the blocks: the untimed counters and two key tables. */
+#define HCALL_OTHER_PERCPU \
+	(PVTRACE_SLOT_NR * sizeof(u64) + 2 * sizeof(struct pvtrace_ktab))
+
 void pvtrace_hcall_stats_free(void)
 {
 	unsigned int i;
@@ -45,6 +49,9 @@ void pvtrace_hcall_stats_free(void)
 	for (i = 0; i < PVTRACE_HCALL_BLOCKS; i++)
 		pvtrace_stats_destroy(&block_stats[i]);
 	pvtrace_stats_destroy(&mc_stats);
+	if (pvtrace_hcall_untimed && pvtrace_hcall_stats.errors &&
+	    pvtrace_hcall_stats.callers)
+		pvtrace_mem_percpu_add(-(long)HCALL_OTHER_PERCPU);
 	free_percpu(pvtrace_hcall_untimed);
 	pvtrace_hcall_untimed = NULL;
 	free_percpu(pvtrace_hcall_stats.errors);
@@ -74,8 +81,10 @@ int pvtrace_hcall_stats_alloc(void)
 					       sizeof(u64));
 	st->errors = alloc_percpu(struct pvtrace_ktab);
 	st->callers = alloc_percpu(struct pvtrace_ktab);
-	if (pvtrace_hcall_untimed && st->errors && st->callers)
+	if (pvtrace_hcall_untimed && st->errors && st->callers) {
+		pvtrace_mem_percpu_add(HCALL_OTHER_PERCPU);
 		return 0;
+	}
 out_free:
 	pvtrace_hcall_stats_free();
 	return -ENOMEM;

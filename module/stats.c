@@ -8,6 +8,7 @@
 #include <linux/cpumask.h>
 #include <linux/delay.h>
 #include <linux/jiffies.h>
+#include <linux/module.h>
 #include <linux/percpu.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -29,6 +30,24 @@
 #define PVTRACE_READ_WAIT_MS	50
 
 static atomic64_t torn_reads = ATOMIC64_INIT(0);
+/* Bytes per CPU of the blocks and other per-CPU data; of every last copy. */
+static atomic_long_t percpu_bytes = ATOMIC_LONG_INIT(0);
+static atomic_long_t copy_bytes = ATOMIC_LONG_INIT(0);
+
+void pvtrace_mem_percpu_add(long bytes)
+{
+	atomic_long_add(bytes, &percpu_bytes);
+}
+
+unsigned long pvtrace_mem_percpu(void)
+{
+	return atomic_long_read(&percpu_bytes) + THIS_MODULE->percpu_size;
+}
+
+unsigned long pvtrace_mem_copies(void)
+{
+	return atomic_long_read(&copy_bytes);
+}
 
 static int stats_setup(struct pvtrace_stats *st, size_t size,
 		       void (*fold)(void *dst, const void *src))
@@ -59,19 +78,26 @@ int pvtrace_stats_init(struct pvtrace_stats *st, size_t size, size_t align,
 	if (ret) {
 		free_percpu(st->pcpu);
 		st->pcpu = NULL;
+		return ret;
 	}
-	return ret;
+	pvtrace_mem_percpu_add(size);
+	return 0;
 }
 
 void pvtrace_stats_destroy(struct pvtrace_stats *st)
 {
 	unsigned int cpu;
 
+	if (st->pcpu)
+		pvtrace_mem_percpu_add(-(long)st->size);
 	free_percpu(st->pcpu);
 	st->pcpu = NULL;
 	if (st->last) {
-		for_each_possible_cpu(cpu)
+		for_each_possible_cpu(cpu) {
+			if (st->last[cpu])
+				atomic_long_sub(st->size, &copy_bytes);
 			kfree(st->last[cpu]);
+		}
 		kfree(st->last);
 		st->last = NULL;
 	}
@@ -130,8 +156,11 @@ void pvtrace_stats_read_cpu(struct pvtrace_stats *st, unsigned int cpu,
 	const void *src = per_cpu_ptr(st->pcpu, cpu);
 
 	mutex_lock(&st->lock);
-	if (!st->last[cpu])
+	if (!st->last[cpu]) {
 		st->last[cpu] = kzalloc(st->size, GFP_KERNEL);
+		if (st->last[cpu])
+			atomic_long_add(st->size, &copy_bytes);
+	}
 	if (read_consistent(src, dst, st->size)) {
 		if (st->last[cpu])
 			memcpy(st->last[cpu], dst, st->size);

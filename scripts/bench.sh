@@ -24,6 +24,7 @@ SECTIONS=(
 	"icount-6.1-pv       K61  pv  1 1800 icount icount,boots=3"
 	"icount-6.12-pvh     K612 pvh 1 1800 icount icount,boots=3"
 	"icount-7.2-pv       K72  pv  1 1800 icount icount,boots=3"
+	"workload-6.1-pv     K61  pv  2 2400 workload icount,boots=3"
 	"steal K612 pvh 2 1200"
 	"hypercalls-6.1-pv   K61  pv  2 1200 hypercalls"
 	"hypercalls-6.1-pvh  K61  pvh 2 1200 hypercalls"

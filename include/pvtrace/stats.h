@@ -98,4 +98,14 @@ void pvtrace_stats_read_cpu(struct pvtrace_stats *st, unsigned int cpu,
 int pvtrace_stats_read_sum(struct pvtrace_stats *st, void *dst);
 u64 pvtrace_stats_torn_reads(void);
 
+/*
+ * Memory, for the summary: per-CPU data the hooks write, per vCPU (every
+ * statistics block, the other per-CPU allocations that report themselves
+ * with pvtrace_mem_percpu_add(), the module's static per-CPU data), and the
+ * readers' last consistent copies, allocated per CPU as files are read.
+ */
+void pvtrace_mem_percpu_add(long bytes);
+unsigned long pvtrace_mem_percpu(void);
+unsigned long pvtrace_mem_copies(void);
+
 #endif /* _PVTRACE_STATS_H */

@@ -10,10 +10,15 @@
  *   pvtrace-check total FILE             sum of the histogram's counts
  *   pvtrace-check bucket FILE VALUE      count of the bucket holding VALUE
  *   pvtrace-check rows FILE              number of records
+ *   pvtrace-check now                    CLOCK_MONOTONIC in ns (the
+ *                                        benchmarks' clock: on QEMU's
+ *                                        instruction-count clock, an
+ *                                        instruction count)
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "kselftest.h"
 #include "pvt_parse.h"
@@ -63,6 +68,15 @@ int main(int argc, char **argv)
 
 	if (argc >= 3 && !strcmp(argv[1], "format"))
 		return cmd_format(argc - 2, argv + 2);
+	if (argc == 2 && !strcmp(argv[1], "now")) {
+		struct timespec ts;
+
+		if (clock_gettime(CLOCK_MONOTONIC, &ts))
+			return 1;
+		printf("%llu\n", (unsigned long long)ts.tv_sec * 1000000000ULL +
+		       (unsigned long long)ts.tv_nsec);
+		return 0;
+	}
 	if (argc < 3) {
 		fprintf(stderr, "usage: see the comment at the top of pvtrace-check.c\n");
 		return 2;
