@@ -147,13 +147,13 @@ static __always_inline void account_multicall(unsigned long entries,
  */
 static __always_inline unsigned long attributed(unsigned long caller)
 {
-	struct pvtrace_hcall_outer *o = this_cpu_ptr(&pvtrace_hcall_outer);
-	unsigned long ip = READ_ONCE(o->ip);
+	unsigned long ip = this_cpu_read(pvtrace_hcall_outer.ip);
 
 	if (likely(!ip))
 		return caller;
-	if (READ_ONCE(o->task) != current ||
-	    READ_ONCE(o->ctx) != (preempt_count() & PVTRACE_HCALL_CTX))
+	if (this_cpu_read(pvtrace_hcall_outer.task) != current ||
+	    this_cpu_read(pvtrace_hcall_outer.ctx) !=
+	    (preempt_count() & PVTRACE_HCALL_CTX))
 		return caller;
 	return ip;
 }
