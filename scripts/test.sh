@@ -6,7 +6,7 @@
 #   3. checkpatch --strict
 #   4. the module for every kernel line (scripts/lab/common.sh, LINES): W=1
 #      warning-free and sparse clean in one build (C=1), the noinstr hot path's
-#      calls
+#      calls, the hot paths' lengths (scripts/hotpath.sh, selftests/hotpath/)
 #   5. packaging: Debian's dkms builds and installs it for every line
 #   6. the lab matrix (scripts/lab/matrix.sh): its core rows, or with
 #      PVTRACE_MATRIX_ARGS=--full (make test-full) every row; PVTRACE_NO_LAB=1
