@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# make bench: the benchmarks, one section per hook. Each section boots the lab once
-# (pvtrace.mode=bench pvtrace.bench=<section>), runs selftests/guest/bench/<section>.sh
-# in the guest and prints its "bench <section> KEY VALUE" lines; the numbers go into
+# make bench: the benchmarks. First the hot paths' lengths from the built objects of
+# every kernel line (scripts/hotpath.sh); then each section boots the lab once, or N
+# times with "boots=N" (pvtrace.mode=bench pvtrace.bench=<script>), runs
+# selftests/guest/bench/<script>.sh in the guest and prints its "bench <script> KEY
+# VALUE" lines, and for N boots each "ratio" across them; the numbers go into
 # Documentation/performance.rst by hand, with the run's date and commit.
 # Usage: bench.sh [SECTION...]      (default: every section below)
 # Env: PVTRACE_BUILD (default build/), PVTRACE_TIMEOUT (overrides the sections' timeouts).
-# Output: $BUILD/bench/<section>.txt (the lines), $BUILD/bench/<section>.log (console).
-# Exit: 0 if every section ran to its end.
+# Output: $BUILD/bench/<section>.txt (the lines), $BUILD/bench/<section>[.bootN].log
+# (console).
+# Exit: 0 if every section ran to its end and, for N boots, every ratio agreed.
 # shellcheck source-path=SCRIPTDIR source=lab/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lab/common.sh"
 # shellcheck source=lab/lib-run.sh
