@@ -58,6 +58,10 @@ static const struct fam fams[] = {
 		"The kernel tick (1/HZ)."
 	},
 	{
+		"pvtrace_memory_percpu_bytes", "gauge", 0,
+		"Memory the hooks write, per vCPU, in bytes (summary percpu_bytes)."
+	},
+	{
 		"pvtrace_hypercall_hook_installed", "gauge", 0,
 		"1 while the hypercall hook is installed."
 	},
@@ -752,6 +756,7 @@ static const char *const summ_map[][3] = {
 	{ "torn_reads", "pvtrace_torn_reads_total", NULL },
 	{ "steal_interval_ms", "pvtrace_steal_sampling_interval_seconds", NULL },
 	{ "tick_ns", "pvtrace_tick_seconds", NULL },
+	{ "percpu_bytes", "pvtrace_memory_percpu_bytes", NULL },
 	{ NULL, NULL, NULL }
 };
 

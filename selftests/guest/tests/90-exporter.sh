@@ -96,7 +96,7 @@ tap_ok $? "HELP and TYPE for every metric, all under pvtrace_, counters end in _
 # The families each file gives (the histograms with the default options).
 fams() {
 	case $1 in
-	summary) echo pvtrace_up pvtrace_info pvtrace_vcpus_online pvtrace_torn_reads_total pvtrace_tick_seconds ;;
+	summary) echo pvtrace_up pvtrace_info pvtrace_vcpus_online pvtrace_torn_reads_total pvtrace_tick_seconds pvtrace_memory_percpu_bytes ;;
 	hypercalls/status) echo pvtrace_hypercall_hook_installed pvtrace_hypercall_gs_base_calls_total ;;
 	hypercalls/percpu) echo pvtrace_hypercall_calls_total pvtrace_hypercall_seconds_total pvtrace_hypercall_max_seconds ;;
 	hypercalls/subcommands) echo pvtrace_hypercall_subcommand_calls_total ;;
