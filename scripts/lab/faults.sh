@@ -112,3 +112,37 @@ lab_lost_interrupt() {
 	printf "CPU 0 %s while its local APIC held Xen's expired timer, vector 0x%x, pending above PPR %s in %d snapshots, never taken\n" \
 		"$moved" "$vec" "$ppr" "$(wc -l <<<"$snaps")"
 }
+
+# The emulated machine's double fault on return to user: a PVH dom0 with several vCPUs
+# (seen with 2 vCPUs on 1 emulated CPU, 5.10 and 6.12, Xen 4.20, on a loaded host) dies
+# in "traps: PANIC: double fault" with its RIP in error_entry: exc_page_fault faulted on
+# its own first %gs read (the <65> prefix at the RIP of each frame) again and again until
+# the exception stack ran out, with the kernel running on the user's GS base (knlGS 0, the
+# value the double fault handler swapped out): the kernel's GS base was lost on the way
+# to or back from user mode. Seen without pvtrace, in the kernel-only reproducer, in 3 of
+# 3 boots (Documentation/lab-textpoke.rst, "The double fault on return to user").
+# Recognised only in that shape: the first kernel trouble the double fault, its RIP in
+# error_entry, every dumped exc_page_fault frame at a %gs read, knlGS 0, no pvtrace
+# frame in the oops.
+# lab_double_fault MODE VCPUS LOG: a description of it, if the boot ended so.
+lab_double_fault() {
+	local mode=$1 vcpus=$2 logf=$3 oops first rip frames comm n gs
+	[ "$mode" = pvh ] && [ "$vcpus" -gt 1 ] || return 1
+	grep -aq '##PVTRACE-DONE' "$logf" && return 1
+	first=$(grep -a -m1 -E "$KERNEL_BAD_RE|traps: PANIC: double fault" "$logf" | tr -d '\r') ||
+		return 1
+	[[ $first == *"traps: PANIC: double fault"* ]] || return 1
+	oops=$(tr -d '\r' <"$logf" | sed -n '/traps: PANIC: double fault/,/Kernel panic/p')
+	grep -qE '\[pvtrace\]|[ :]pvtrace_[a-z0-9_]*\+0x' <<<"$oops" && return 1
+	rip=$(grep -m1 -o 'RIP: [0-9a-f]*:[^ ]*' <<<"$oops")
+	[[ $rip == "RIP: 0010:error_entry+"* ]] || return 1
+	grep -qE 'FS: .* knlGS:0+$' <<<"$oops" || return 1
+	# Each dumped exc_page_fault frame: its Code line faults at a %gs-prefixed byte.
+	frames=$(awk '/RIP: 0010:exc_page_fault\+/ { n++; want = 1; next }
+		want && / Code: / { if ($0 ~ /<65> /) gs++; want = 0 }
+		END { print n + 0, gs + 0 }' <<<"$oops")
+	read -r n gs <<<"$frames"
+	[ "$n" -ge 3 ] && [ "$gs" -ge $((n - 1)) ] || return 1
+	comm=$(grep -m1 -o 'CPU: [0-9]* PID: [0-9]* Comm: [^ ]*' <<<"$oops")
+	echo "a double fault in error_entry, exc_page_fault faulting on its own %gs read with the user's GS base (knlGS 0) in $n frames; ${comm:-no CPU line}"
+}

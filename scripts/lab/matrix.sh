@@ -76,7 +76,9 @@
 # that freezes silently (lab_freeze; seen without pvtrace too), and any boot with several
 # emulated CPUs that dies of a stale int3 (lab_stale_int3), and any boot silent until its
 # timeout whose QEMU monitor dump shows CPU 0 not taking a pending interrupt
-# (lab_lost_interrupt); freezing rows get a shorter timeout, so that a freeze costs less.
+# (lab_lost_interrupt), and any PVH dom0 with several vCPUs that dies of a double fault
+# on return to user with the user's GS base in the kernel (lab_double_fault; seen
+# without pvtrace); freezing rows get a shorter timeout, so that a freeze costs less.
 BASE=core,upcalls,hypercalls
 MATRIX=(
 	"c K61  pv-stress      pv         2   4.17 invariant - stress pvtrace.stress=5"
@@ -230,7 +232,8 @@ run_row() {
 		fault=$(lab_fault "$mode" "${vcpus#*/}" "$logf") ||
 			fault=$(lab_stale_int3 "${vcpus#*/}" "$logf") ||
 			fault=$(lab_freeze "$mode" "$tsc" "${vcpus%/*}" "$logf") ||
-			fault=$(lab_lost_interrupt "$logf") || break
+			fault=$(lab_lost_interrupt "$logf") ||
+			fault=$(lab_double_fault "$mode" "${vcpus%/*}" "$logf") || break
 		mv "$logf" "$labdir/$cfg.attempt$attempt.log"
 		echo "SKIP: $cfg/lab-fault/$attempt boot $attempt ended in a known fault of the emulated machine ($fault; Documentation/lab-textpoke.rst): the row runs again (log: $cfg.attempt$attempt.log)" |
 			tee -a "$results"

@@ -18,7 +18,7 @@ fx=$here/fixtures
 
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
-tap_plan 27
+tap_plan 37
 
 # lab_freeze_says LAST LOG: lab_freeze on a PVH, emulated-TSC, 2-vCPU LOG names LAST.
 # shellcheck disable=SC2317 # called through yes()
@@ -97,4 +97,23 @@ no "lost interrupt: not when the kernel reported trouble" \
 no "lost interrupt: not without the monitor's dump" lab_lost_interrupt "$fx/pvh-silent.log"
 no "lost interrupt: not after ##PVTRACE-DONE" \
 	lab_lost_interrupt "$(variant done2 '/console silent/i ##PVTRACE-DONE' pvh-lost-timer.log)"
+
+dbl=$fx/pvh-double-fault.log
+yes "double fault recognised (5.10 PVH, 2 vCPUs on 1 CPU, pvtrace loaded)" lab_double_fault pvh 2 "$dbl"
+yes "double fault recognised without pvtrace (the kernel-only reproducer)" \
+	lab_double_fault pvh 2 "$fx/pvh-double-fault-nopvt.log"
+no "double fault: not in a PV dom0" lab_double_fault pv 2 "$dbl"
+no "double fault: not with one vCPU" lab_double_fault pvh 1 "$dbl"
+no "double fault: not after ##PVTRACE-DONE" \
+	lab_double_fault pvh 2 "$(variant dbldone '$a ##PVTRACE-DONE' pvh-double-fault.log)"
+no "double fault: not when another oops came first" \
+	lab_double_fault pvh 2 "$(variant dblbug '1i [   39.000000] BUG: unable to handle page fault for address: ffffc90000123000' pvh-double-fault.log)"
+no "double fault: not with a pvtrace frame in the oops" \
+	lab_double_fault pvh 2 "$(variant dblmod '0,/asm_exc_page_fault+0x1e/s//pvtrace_upcall_entry+0x1e\/0x40 [pvtrace]/' pvh-double-fault.log)"
+no "double fault: not with its RIP outside error_entry" \
+	lab_double_fault pvh 2 "$(variant dblrip 's/RIP: 0010:error_entry+0x11/RIP: 0010:xen_hypercall_sched_op+0x11/' pvh-double-fault.log)"
+no "double fault: not with the kernel's GS base in place (knlGS not 0)" \
+	lab_double_fault pvh 2 "$(variant dblgs 's/knlGS:0000000000000000/knlGS:00007f0000001000/' pvh-double-fault.log)"
+no "double fault: not when the page faults are not at a %gs read" \
+	lab_double_fault pvh 2 "$(variant dblcode 's/<65> 48 8b/<48> 8b 04/' pvh-double-fault.log)"
 tap_done
