@@ -105,7 +105,7 @@ yes "double fault recognised without pvtrace (the kernel-only reproducer)" \
 no "double fault: not in a PV dom0" lab_double_fault pv 2 "$dbl"
 no "double fault: not with one vCPU" lab_double_fault pvh 1 "$dbl"
 no "double fault: not after ##PVTRACE-DONE" \
-	lab_double_fault pvh 2 "$(variant dbldone '$a ##PVTRACE-DONE' pvh-double-fault.log)"
+	lab_double_fault pvh 2 "$(variant dbldone "\$a ##PVTRACE-DONE" pvh-double-fault.log)"
 no "double fault: not when another oops came first" \
 	lab_double_fault pvh 2 "$(variant dblbug '1i [   39.000000] BUG: unable to handle page fault for address: ffffc90000123000' pvh-double-fault.log)"
 no "double fault: not with a pvtrace frame in the oops" \
