@@ -51,7 +51,7 @@ struct up_state {
 	int handler_irq;	/* its IRQ, -1 when none is timed */
 	u32 port;		/* the port dispatched last */
 	u32 ports[PVTRACE_REC_PORTS];	/* the first ports of this upcall */
-	u32 nports;		/* ports dispatched in this upcall */
+	u32 nports;		/* runs of one port dispatched in this upcall */
 	bool in_upcall;		/* between the upcall's entry and return */
 	bool fresh;		/* @port was dispatched and no handler ran yet */
 };
@@ -145,12 +145,20 @@ static struct kretprobe upcall_probe = {
 static int port_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	u32 n = this_cpu_read(up_state.nports);
+	u32 port = (u32)regs->di;
 
-	if (n < PVTRACE_REC_PORTS)
-		this_cpu_write(up_state.ports[n], (u32)regs->di);
-	this_cpu_write(up_state.nports, n + 1);
+	/*
+	 * A port dispatched again right after itself (an upcall that loops
+	 * over a busy channel) is kept once, so that the ports kept name the
+	 * channels of the upcall, not the first repeats of one.
+	 */
+	if (!n || port != this_cpu_read(up_state.port)) {
+		if (n < PVTRACE_REC_PORTS)
+			this_cpu_write(up_state.ports[n], port);
+		this_cpu_write(up_state.nports, n + 1);
+	}
 	this_cpu_inc(up_state.events);
-	this_cpu_write(up_state.port, (u32)regs->di);
+	this_cpu_write(up_state.port, port);
 	this_cpu_write(up_state.fresh, true);
 	return 0;
 }

@@ -84,8 +84,8 @@
  * @port: upcall: the first ports handled
  * @slot: hypercall: its slot (include/pvtrace/hcall.h)
  * @nr: hypercall: its number
- * @nports: upcall: ports handled (more than PVTRACE_REC_PORTS possible),
- *	saturating at 255
+ * @nports: upcall: ports handled, a port handled again right after itself
+ *	once (more than PVTRACE_REC_PORTS possible), saturating at 255
  * @type: PVTRACE_REC_*, written last
  */
 struct pvtrace_rec {
@@ -575,8 +575,8 @@ static __always_inline void pvtrace_rec_hcall(unsigned int slot, unsigned int nr
  * @tsc: TSC at its start
  * @ns: its duration
  * @events: events it handled
- * @ports: the first ports it dispatched
- * @nports: how many it dispatched (may exceed PVTRACE_REC_PORTS)
+ * @ports: the first ports it dispatched (consecutive repeats once)
+ * @nports: how many it dispatched so (may exceed PVTRACE_REC_PORTS)
  */
 static __always_inline void pvtrace_rec_upcall(u64 tsc, u64 ns, u64 events,
 					       const u32 *ports,
