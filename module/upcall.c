@@ -9,12 +9,17 @@
  * TSC only. The one cross-CPU operation is the cmpxchg that claims a
  * channel's table entry the first time the channel is seen.
  *
- * Installing registers two tracepoint probes, a kprobe and a kretprobe:
- * each patches kernel text (see Documentation/lab-textpoke.rst for what
- * that means in the lab). Removing unregisters them and waits for every
- * probe that was running (tracepoint_synchronize_unregister(), and the RCU
- * grace period unregister_kretprobe() waits for) before the statistics are
- * freed.
+ * Installing registers two tracepoint probes, then hooks the upcall and
+ * the dispatch of each port: by default (upcall_hook=direct) with direct
+ * ftrace calls to the trampolines of module/upcall_tramp.S, a call each;
+ * with upcall_hook=kprobe, or when the kernel refuses a direct call (one
+ * log line), with a kretprobe and a kprobe. Each patches kernel text (see
+ * Documentation/lab-textpoke.rst for what that means in the lab).
+ * Removing unregisters them and waits for every probe that was running
+ * (tracepoint_synchronize_unregister(), the RCU grace period
+ * unregister_kretprobe() waits for, and pvtrace_sync_cpus() for the
+ * trampolines: an upcall runs with interrupts off, so a CPU that passed
+ * through the scheduler is out of it) before the statistics are freed.
  */
 #include <linux/cpumask.h>
 #include <linux/errno.h>
@@ -22,8 +27,12 @@
 #include <linux/kprobes.h>
 #include <linux/moduleparam.h>
 #include <linux/percpu.h>
+#include <linux/static_call.h>
 #include <linux/string.h>
+#include <linux/sysfs.h>
+#include <linux/uaccess.h>
 #include <linux/tracepoint.h>
+#include <asm/ftrace.h>
 #include <asm/hardirq.h>
 #include <asm/msr.h>
 #include <asm/tsc.h>
@@ -34,15 +43,51 @@
 
 #include <pvtrace/pvtrace.h>
 #include <pvtrace/clock.h>
+#include <pvtrace/param.h>
 #include <pvtrace/timebase.h>
 #include <pvtrace/upcall.h>
 #include <pvtrace/recorder.h>
 #include <pvtrace/trace.h>
 
+#include "upcall_internal.h"
+
 static bool param_enabled = true;
 module_param_named(upcalls, param_enabled, bool, 0444);
 MODULE_PARM_DESC(upcalls,
 		 "Count upcalls and event-channel handlers (default: 1). 0 leaves kernel text unpatched by this hook");
+
+enum { HOOK_DIRECT, HOOK_KPROBE };
+static int param_hook = HOOK_DIRECT;	/* after load: the hook in use */
+
+static int hook_set(const char *val, const struct kernel_param *kp)
+{
+	struct pvtrace_val shown;
+
+	if (sysfs_streq(val, "direct")) {
+		param_hook = HOOK_DIRECT;
+	} else if (sysfs_streq(val, "kprobe")) {
+		param_hook = HOOK_KPROBE;
+	} else {
+		pr_err("upcalls: upcall_hook must be direct or kprobe: %s\n",
+		       pvtrace_val(&shown, val));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int hook_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n",
+			  param_hook == HOOK_DIRECT ? "direct" : "kprobe");
+}
+
+static const struct kernel_param_ops hook_ops = {
+	.set = hook_set,
+	.get = hook_get,
+};
+module_param_cb(upcall_hook, &hook_ops, NULL, 0444);
+MODULE_PARM_DESC(upcall_hook,
+		 "How the upcall hook enters the kernel: direct (direct ftrace calls, default) or kprobe (a kretprobe and a kprobe); after load, the one in use");
 
 /* What a probe on this CPU is in the middle of; not statistics. */
 struct up_state {
@@ -60,11 +105,11 @@ static DEFINE_PER_CPU(struct up_state, up_state);
 /* The kernel's upcall count (compat.h) when the hook was installed. */
 static DEFINE_PER_CPU(unsigned int, kernel_base);
 
-/* Per upcall, carried from the kretprobe's entry to its return. */
-struct up_instance {
-	u64 t0;
-	u64 events0;
-};
+/*
+ * The body of the upcall function, past its ftrace site: what
+ * pvtrace_upcall_tramp() calls. Set before the trampoline is registered.
+ */
+DEFINE_STATIC_CALL_NULL(pvtrace_upcall_body, pvtrace_upcall_fn);
 
 static struct pvtrace_stats cpu_stats;
 static struct pvtrace_stats chan_stats[PVTRACE_CHAN_BLOCKS];
@@ -75,6 +120,10 @@ static bool up_timed;		/* pvtrace_timing() at load */
 static bool channels_on;
 
 static struct tracepoint *tp_entry, *tp_exit;
+static bool tps_on;		/* the handler tracepoint probes */
+static struct ftrace_ops up_ops, port_ops;	/* direct calls from 6.5 */
+static unsigned long up_site, port_site;	/* their ftrace sites */
+static bool up_hooked, port_hooked;
 
 static __always_inline struct pvtrace_upcall_cpu __percpu *cpu_block(void)
 {
@@ -93,21 +142,22 @@ static __always_inline u64 up_tsc(void)
 	return 0;
 }
 
-static int upcall_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+/* An upcall's entry: from pvtrace_upcall_tramp(), or the kretprobe. */
+void notrace pvtrace_upcall_enter(struct pvtrace_up_instance *in)
 {
-	struct up_instance *in = (struct up_instance *)ri->data;
-
 	in->events0 = this_cpu_read(up_state.events);
 	this_cpu_write(up_state.nports, 0);
 	this_cpu_write(up_state.fresh, false);
 	this_cpu_write(up_state.in_upcall, true);
 	in->t0 = up_tsc();
-	return 0;
 }
 
-static int upcall_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+/*
+ * An upcall's return, with the upcall function's result (IRQ_NONE: nothing
+ * was pending; meaningless where it returns nothing, 5.10).
+ */
+void notrace pvtrace_upcall_return(struct pvtrace_up_instance *in, int ret)
 {
-	struct up_instance *in = (struct up_instance *)ri->data;
 	struct pvtrace_upcall_cpu __percpu *s = cpu_block();
 	u64 t1 = in->t0 ? up_tsc() : 0;
 	u64 ns = t1 > in->t0 ? pvtrace_cycles_to_ns(t1 - in->t0, up_mult) : 0;
@@ -118,7 +168,7 @@ static int upcall_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	pvtrace_write_begin(&s->sync);
 	if (!events)
 		this_cpu_inc(s->empty);
-	if (PVTRACE_UPCALL_RETURNS && (int)regs_return_value(regs) == IRQ_NONE)
+	if (PVTRACE_UPCALL_RETURNS && ret == IRQ_NONE)
 		this_cpu_inc(s->spurious);
 	this_cpu_add(s->events, events);
 	pvtrace_hist_record(&s->lat, ns);
@@ -131,6 +181,18 @@ static int upcall_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 	if (trace_pvtrace_upcall_enabled() && rcu_is_watching())
 		trace_pvtrace_upcall(ns, events, st->nports,
 				     st->nports ? st->ports[0] : 0);
+}
+
+static int upcall_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	pvtrace_upcall_enter((struct pvtrace_up_instance *)ri->data);
+	return 0;
+}
+
+static int upcall_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	pvtrace_upcall_return((struct pvtrace_up_instance *)ri->data,
+			      (int)regs_return_value(regs));
 	return 0;
 }
 
@@ -138,14 +200,16 @@ static struct kretprobe upcall_probe = {
 	.kp.symbol_name = PVTRACE_UPCALL_SYMBOL,
 	.entry_handler = upcall_entry,
 	.handler = upcall_return,
-	.data_size = sizeof(struct up_instance),
+	.data_size = sizeof(struct pvtrace_up_instance),
 };
 
-/* handle_irq_for_port(evtchn_port_t port, struct evtchn_loop_ctrl *ctrl) */
-static int port_pre(struct kprobe *p, struct pt_regs *regs)
+/*
+ * handle_irq_for_port(evtchn_port_t port, struct evtchn_loop_ctrl *ctrl)
+ * is dispatching @port: from pvtrace_port_tramp(), or the kprobe.
+ */
+void notrace pvtrace_upcall_port(u32 port)
 {
 	u32 n = this_cpu_read(up_state.nports);
-	u32 port = (u32)regs->di;
 
 	/*
 	 * A port dispatched again right after itself (an upcall that loops
@@ -160,6 +224,11 @@ static int port_pre(struct kprobe *p, struct pt_regs *regs)
 	this_cpu_inc(up_state.events);
 	this_cpu_write(up_state.port, port);
 	this_cpu_write(up_state.fresh, true);
+}
+
+static int port_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	pvtrace_upcall_port((u32)regs->di);
 	return 0;
 }
 
@@ -308,21 +377,122 @@ static int alloc_stats(void)
 	return ret;
 }
 
-static void unregister_channels(void)
+/*
+ * The ftrace site of @sym: its first instruction, or the one past its
+ * ENDBR64 (IBT). Found by a kprobe registered disabled, which resolves the
+ * name without patching anything. 0 if not found, or if the site holds
+ * neither ftrace's 5-byte NOP nor a call (another user's trampoline).
+ */
+static unsigned long ftrace_site(const char *sym)
 {
-	if (!channels_on)
-		return;
-	unregister_kprobe(&port_probe);
-	tracepoint_probe_unregister(tp_exit, probe_handler_exit, NULL);
-	tracepoint_probe_unregister(tp_entry, probe_handler_entry, NULL);
-	channels_on = false;
+	static const u8 nop5[] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
+	struct kprobe kp = { .symbol_name = sym, .flags = KPROBE_FLAG_DISABLED };
+	u8 insn[MCOUNT_INSN_SIZE];
+	unsigned long addr;
+	u32 endbr;
+
+	if (register_kprobe(&kp))
+		return 0;
+	addr = (unsigned long)kp.addr;
+	unregister_kprobe(&kp);
+	if (copy_from_kernel_nofault(&endbr, (void *)addr, sizeof(endbr)))
+		return 0;
+	if (endbr == 0xfa1e0ff3)	/* ENDBR64: f3 0f 1e fa */
+		addr += 4;
+	if (copy_from_kernel_nofault(insn, (void *)addr, sizeof(insn)))
+		return 0;
+	if (memcmp(insn, nop5, sizeof(insn)) && insn[0] != 0xe8)
+		return 0;
+	return addr;
+}
+
+static void unhook(void)
+{
+	if (param_hook == HOOK_DIRECT) {
+		if (up_hooked)
+			pvtrace_direct_unregister(&up_ops, up_site,
+						  pvtrace_upcall_tramp);
+		if (port_hooked)
+			pvtrace_direct_unregister(&port_ops, port_site,
+						  pvtrace_port_tramp);
+	} else {
+		if (up_hooked)
+			unregister_kretprobe(&upcall_probe);
+		if (port_hooked)
+			unregister_kprobe(&port_probe);
+	}
+	up_hooked = false;
+	port_hooked = false;
 }
 
 /*
- * Per-channel attribution needs the port dispatch kprobe and both handler
- * tracepoints; without them the hook still counts upcalls.
+ * The direct calls: the port's dispatch (when the handler tracepoints are
+ * in), then the upcall. The trampoline calls the upcall function's body,
+ * past its ftrace site, through pvtrace_upcall_body.
  */
-static void register_channels(void)
+static int hook_direct(void)
+{
+	int ret;
+
+	up_site = ftrace_site(PVTRACE_UPCALL_SYMBOL);
+	port_site = tps_on ? ftrace_site("handle_irq_for_port") : 0;
+	if (!up_site || (tps_on && !port_site))
+		return -ENOENT;
+	if (port_site) {
+		ret = pvtrace_direct_register(&port_ops, port_site,
+					      pvtrace_port_tramp);
+		if (ret)
+			return ret;
+		port_hooked = true;
+	}
+	static_call_update(pvtrace_upcall_body,
+			   (pvtrace_upcall_fn *)(up_site + MCOUNT_INSN_SIZE));
+	ret = pvtrace_direct_register(&up_ops, up_site, pvtrace_upcall_tramp);
+	if (ret) {
+		unhook();
+		return ret;
+	}
+	up_hooked = true;
+	return 0;
+}
+
+/*
+ * The kprobes: without the dispatch kprobe the hook still counts upcalls,
+ * without the per-channel view.
+ */
+static int hook_kprobes(void)
+{
+	int ret;
+
+	if (tps_on) {
+		ret = register_kprobe(&port_probe);
+		if (ret)
+			pr_info("upcalls: cannot probe the event dispatch (%d): no per-channel view\n",
+				ret);
+		port_hooked = !ret;
+	}
+	ret = register_kretprobe(&upcall_probe);
+	if (ret) {
+		pr_err("upcalls: cannot probe %s: %d\n", PVTRACE_UPCALL_SYMBOL,
+		       ret);
+		unhook();
+		return ret;
+	}
+	up_hooked = true;
+	return 0;
+}
+
+static void unregister_tps(void)
+{
+	if (!tps_on)
+		return;
+	tracepoint_probe_unregister(tp_exit, probe_handler_exit, NULL);
+	tracepoint_probe_unregister(tp_entry, probe_handler_entry, NULL);
+	tps_on = false;
+}
+
+/* The handler tracepoints, for the per-channel view. */
+static void register_tps(void)
 {
 	int ret;
 
@@ -335,22 +505,30 @@ static void register_channels(void)
 	if (ret)
 		goto fail;
 	ret = tracepoint_probe_register(tp_exit, probe_handler_exit, NULL);
-	if (ret)
-		goto fail_entry;
-	ret = register_kprobe(&port_probe);
-	if (ret)
-		goto fail_exit;
-	channels_on = true;
+	if (ret) {
+		tracepoint_probe_unregister(tp_entry, probe_handler_entry, NULL);
+		tracepoint_synchronize_unregister();
+		goto fail;
+	}
+	tps_on = true;
 	return;
 
-fail_exit:
-	tracepoint_probe_unregister(tp_exit, probe_handler_exit, NULL);
-fail_entry:
-	tracepoint_probe_unregister(tp_entry, probe_handler_entry, NULL);
-	tracepoint_synchronize_unregister();
 fail:
-	pr_info("upcalls: cannot probe the event dispatch (%d): no per-channel view\n",
+	pr_info("upcalls: cannot probe the handler tracepoints (%d): no per-channel view\n",
 		ret);
+}
+
+static void unhook_all(void)
+{
+	bool direct = param_hook == HOOK_DIRECT;
+
+	unhook();
+	channels_on = false;
+	unregister_tps();
+	/* Every probe that was running has returned once this does. */
+	tracepoint_synchronize_unregister();
+	if (direct)	/* and every trampoline: an upcall ends before schedule */
+		pvtrace_sync_cpus();
 }
 
 static int upcall_init(void)
@@ -374,16 +552,25 @@ static int upcall_init(void)
 	for (e = 0; e < PVTRACE_CHANS; e++)
 		chan_info[e].port = -1;
 
-	register_channels();
-	ret = register_kretprobe(&upcall_probe);
+	register_tps();
+	if (param_hook == HOOK_DIRECT) {
+		ret = hook_direct();
+		if (ret) {
+			pr_info("upcalls: no direct ftrace call on %s (%d): using kprobes\n",
+				PVTRACE_UPCALL_SYMBOL, ret);
+			param_hook = HOOK_KPROBE;
+		}
+	}
+	if (param_hook == HOOK_KPROBE)
+		ret = hook_kprobes();
 	if (ret) {
-		pr_err("upcalls: cannot probe %s: %d\n", PVTRACE_UPCALL_SYMBOL,
-		       ret);
-		unregister_channels();
-		tracepoint_synchronize_unregister();
+		unhook_all();
 		free_stats();
 		return ret;
 	}
+	if (tps_on && !port_hooked)
+		unregister_tps();	/* no dispatch hook: no channel view */
+	channels_on = tps_on && port_hooked;
 	for_each_possible_cpu(cpu)
 		per_cpu(kernel_base, cpu) = pvtrace_hv_callback_count(cpu);
 	return 0;
@@ -391,10 +578,7 @@ static int upcall_init(void)
 
 static void upcall_exit(void)
 {
-	unregister_kretprobe(&upcall_probe);
-	unregister_channels();
-	/* Every probe that was running has returned once this does. */
-	tracepoint_synchronize_unregister();
+	unhook_all();
 	free_stats();
 }
 
@@ -498,12 +682,17 @@ int pvtrace_upcall_port_status(u32 port, struct evtchn_status *st)
 
 /*
  * Probe misses: [0] the upcall kretprobe (no free instance, or its kprobe
- * hit while another probe ran), [1] the dispatch kprobe.
+ * hit while another probe ran), [1] the dispatch kprobe; 0 with direct
+ * calls.
  */
 void pvtrace_upcall_missed(unsigned long missed[2])
 {
-	missed[0] = upcall_probe.nmissed + upcall_probe.kp.nmissed;
-	missed[1] = channels_on ? port_probe.nmissed : 0;
+	bool kp = param_hook == HOOK_KPROBE;
+
+	/* A direct call misses nothing. */
+	missed[0] = kp && up_hooked ? upcall_probe.nmissed +
+				      upcall_probe.kp.nmissed : 0;
+	missed[1] = kp && port_hooked ? port_probe.nmissed : 0;
 }
 
 const struct pvtrace_hook pvtrace_upcall_hook = {

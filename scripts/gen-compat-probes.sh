@@ -33,6 +33,7 @@ probe CPUID_BASE_HYPERVISOR arch/x86/include/asm/cpuid/api.h 'cpuid_base_hypervi
 probe KTHREAD_COMPLETE_AND_EXIT include/linux/kthread.h 'kthread_complete_and_exit'
 probe KTHREAD_RUN_ON_CPU include/linux/kthread.h 'kthread_run_on_cpu'
 probe GET_KRETPROBE include/linux/kprobes.h 'get_kretprobe\('
+probe FTRACE_DIRECT_OPS include/linux/ftrace.h 'int register_ftrace_direct\(struct ftrace_ops'
 probe WQ_PERCPU include/linux/workqueue.h '^[[:space:]]WQ_PERCPU[[:space:]]*='
 # Exported symbols: Module.symvers lines are "CRC<TAB>symbol<TAB>module...".
 if grep -qE '^[^	]*	xen_pvh	' "$obj/Module.symvers" 2>/dev/null; then

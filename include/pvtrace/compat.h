@@ -91,6 +91,48 @@ void xen_hypercall_func(void);	/* only its type is used */
 #endif
 
 /*
+ * A direct ftrace call: a function's ftrace site calls a trampoline of
+ * ours (module/upcall_tramp.S) instead of ftrace's, the mechanism of BPF's
+ * fentry/fexit. Up to 6.1 registered by the site's address; "ftrace:
+ * Rename _ftrace_direct_multi APIs to _ftrace_direct APIs" (6.5) by an
+ * ftrace_ops filtered on it. Every Debian line has
+ * CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS.
+ */
+#include <linux/ftrace.h>
+#ifdef PVTRACE_HAVE_FTRACE_DIRECT_OPS
+static inline int pvtrace_direct_register(struct ftrace_ops *ops,
+					  unsigned long ip, void *tramp)
+{
+	int ret = ftrace_set_filter_ip(ops, ip, 0, 0);
+
+	if (ret)
+		return ret;
+	ret = register_ftrace_direct(ops, (unsigned long)tramp);
+	if (ret)
+		ftrace_free_filter(ops);
+	return ret;
+}
+
+static inline void pvtrace_direct_unregister(struct ftrace_ops *ops,
+					     unsigned long ip, void *tramp)
+{
+	unregister_ftrace_direct(ops, (unsigned long)tramp, true);
+}
+#else
+static inline int pvtrace_direct_register(struct ftrace_ops *ops,
+					  unsigned long ip, void *tramp)
+{
+	return register_ftrace_direct(ip, (unsigned long)tramp);
+}
+
+static inline void pvtrace_direct_unregister(struct ftrace_ops *ops,
+					     unsigned long ip, void *tramp)
+{
+	unregister_ftrace_direct(ip, (unsigned long)tramp);
+}
+#endif
+
+/*
  * The kernel's own upcall count (the HYP row of /proc/interrupts).
  * "x86/irq: Make irqstats array based" (7.x) turned the per-member fields
  * of irq_cpustat_t into counts[IRQ_COUNT_*].
