@@ -6,11 +6,12 @@
  * probing; the unit tests compile this header in userspace.
  *
  * What is hooked (module/upcall.c; both kernel lines):
- * - xen_evtchn_do_upcall(), by a kretprobe: every upcall, from PV's
- *   hypervisor callback and from HVM/PVH's callback vector alike; its time,
- *   how many events it handled, and its return (IRQ_NONE: nothing pending).
- * - handle_irq_for_port(port, ...), by a kprobe: the events the upcall
- *   loop dispatches, and which port each came from.
+ * - xen_evtchn_do_upcall(), by a direct ftrace call (or a kretprobe,
+ *   upcall_hook=kprobe): every upcall, from PV's hypervisor callback and
+ *   from HVM/PVH's callback vector alike; its time, how many events it
+ *   handled, and its return (IRQ_NONE: nothing pending).
+ * - handle_irq_for_port(port, ...), by a direct ftrace call (or a kprobe):
+ *   the events the upcall loop dispatches, and which port each came from.
  * - the irq:irq_handler_entry/exit tracepoints: the handler's IRQ, its
  *   name (struct irqaction.name, as /proc/interrupts shows it) and time.
  *   They fire for every interrupt; outside an upcall they return after one

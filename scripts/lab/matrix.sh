@@ -52,6 +52,8 @@
 #   second row and builds beside it: its timeout is 1200 s).
 # - pv-4on2, readers: steal is real (more vCPUs than CPUs); readers loops over every
 #   counter file under the worst of it (4 vCPUs on 1 CPU).
+# - 5.10 pv: the upcall hook by kprobes (upcall_hook=kprobe), every other row by
+#   direct calls.
 # - *-tscemu: Xen emulates the TSC (tsc=plain): the hooks' untimed paths.
 # - *-stress: load/unload cycles of each hook under its own load, 2 vCPUs on 2 CPUs
 #   (a 100-cycle row took 7 to 29 minutes alone on the machine: 2700 s each);
@@ -104,7 +106,7 @@ MATRIX=(
 	"c K61  pv             pv         2/1 4.17 invariant - $BASE,steal,exporter"
 	"c K612 pvh            pvh        2/1 4.20 invariant 1200 $BASE,recorder,command"
 	"c K612 pv             pv         2/1 4.20 invariant - core,hypercalls,drivers,params pvtrace.stress=4"
-	"c K510 pv             pv         2/1 4.17 invariant - $BASE"
+	"c K510 pv             pv         2/1 4.17 invariant - $BASE pvtrace.insmod=upcall_hook=kprobe"
 	"c K510 pvh            pvh        2/1 4.20 invariant - core,hypercalls"
 	"c K72  pv             pv         2/1 4.20 invariant - $BASE"
 	"c K72  pvh            pvh        2/1 4.20 invariant - core,hypercalls,recorder"

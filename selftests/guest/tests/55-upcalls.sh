@@ -84,7 +84,7 @@ busy() {
 	wait 2>/dev/null
 }
 
-tap_plan 9
+tap_plan 10
 summary_get hooks | grep -q upcalls && [ "$(st channels_view)" = 1 ]
 tap_ok $? "summary lists the upcalls hook; the per-channel view is on"
 
@@ -234,4 +234,18 @@ if [ -w $C ]; then
 else
 	tap_skip "after cpu1 goes offline and online, its new timer1 binding is counted" "no cpu1 to take offline"
 fi
+# The hook in use: the one asked for (direct unless pvtrace.insmod says),
+# with no fallback; a direct call leaves no kprobe on either function.
+want=direct
+case " $PVTRACE_INSMOD_ARGS " in *" upcall_hook=kprobe "*) want=kprobe ;; esac
+hook=$(cat /sys/module/pvtrace/parameters/upcall_hook 2>/dev/null)
+fallback=$(dmesg | grep -c 'upcalls: no direct ftrace call')
+kp=$(grep -cE 'xen_(hvm_)?evtchn_do_upcall|handle_irq_for_port' /sys/kernel/debug/kprobes/list 2>/dev/null)
+tap_diag "upcall_hook $hook (asked: $want), fallback lines $fallback, kprobes on the two functions ${kp:-0}"
+if [ $want = direct ]; then
+	[ "$hook" = direct ] && [ "$fallback" = 0 ] && [ "${kp:-0}" = 0 ]
+else
+	[ "$hook" = kprobe ] && [ "${kp:-0}" -ge 2 ]
+fi
+tap_ok $? "the upcall hook is the one asked for ($want), entered by direct calls or by kprobes as it says"
 tap_done
