@@ -52,7 +52,7 @@
 #   second row and builds beside it: its timeout is 1200 s).
 # - pv-4on2, readers: steal is real (more vCPUs than CPUs); readers loops over every
 #   counter file under the worst of it (4 vCPUs on 1 CPU).
-# - 5.10 pv: the upcall hook by kprobes (upcall_hook=kprobe), every other row by
+# - 7.2 pv: the upcall hook by kprobes (upcall_hook=kprobe), every other row by
 #   direct calls.
 # - *-tscemu: Xen emulates the TSC (tsc=plain): the hooks' untimed paths.
 # - *-stress: load/unload cycles of each hook under its own load, 2 vCPUs on 2 CPUs
@@ -106,9 +106,9 @@ MATRIX=(
 	"c K61  pv             pv         2/1 4.17 invariant - $BASE,steal,exporter"
 	"c K612 pvh            pvh        2/1 4.20 invariant 1200 $BASE,recorder,command"
 	"c K612 pv             pv         2/1 4.20 invariant - core,hypercalls,drivers,params pvtrace.stress=4"
-	"c K510 pv             pv         2/1 4.17 invariant - $BASE pvtrace.insmod=upcall_hook=kprobe"
+	"c K510 pv             pv         2/1 4.17 invariant - $BASE"
 	"c K510 pvh            pvh        2/1 4.20 invariant - core,hypercalls"
-	"c K72  pv             pv         2/1 4.20 invariant - $BASE"
+	"c K72  pv             pv         2/1 4.20 invariant - $BASE pvtrace.insmod=upcall_hook=kprobe"
 	"c K72  pvh            pvh        2/1 4.20 invariant - core,hypercalls,recorder"
 	"c K61  pvh-tscemu     pvh        1   4.20 plain     420 $BASE"
 	"f K61  pvh-tscemu-2on1 pvh       2/1 4.20 plain     420 $BASE"
