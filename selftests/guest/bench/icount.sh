@@ -18,7 +18,8 @@
 # Upcalls: a loopback event channel on vCPU 0 (pvtrace_hbench.ko evtchn=1:
 # a send hypercall and the upcall it raises), three ways:
 #   none     nothing attached
-#   upcalls  pvtrace with hypercalls=0: the upcall hook alone
+#   upcalls  pvtrace with hypercalls=0: the upcall hook alone (direct calls)
+#   upcalls_kp  the same with upcall_hook=kprobe (a kretprobe and a kprobe)
 #   kprobe   no pvtrace: a kprobe event with a hist trigger on
 #            xen_evtchn_do_upcall
 # Output, "bench icount KEY VALUE...": per round the instructions per call
@@ -74,7 +75,7 @@ is_loaded && rmmod pvtrace
 # Let the boot's own work finish before the first baseline.
 sleep 10
 out config "rounds $ROUNDS vcpus $(grep -c '^processor' /proc/cpuinfo) kernel $(uname -r)"
-for w in h_none h_timed h_count h_floor h_kprobe u_none u_upcalls u_kprobe; do
+for w in h_none h_timed h_count h_floor h_kprobe u_none u_upcalls u_upcalls_kp u_kprobe; do
 	: >/tmp/$w
 done
 r=1
@@ -104,12 +105,16 @@ while [ $r -le "$ROUNDS" ]; do
 	load hypercalls=0 || exit 1
 	eup=$(event)
 	rmmod pvtrace
+	load hypercalls=0 upcall_hook=kprobe || exit 1
+	eupk=$(event)
+	rmmod pvtrace
 	kprobe_on up xen_evtchn_do_upcall common_cpu
 	ekp=$(event)
 	kprobe_off up common_cpu
-	out round $r event none "$enone" upcalls "$eup" kprobe "$ekp"
+	out round $r event none "$enone" upcalls "$eup" upcalls_kp "$eupk" kprobe "$ekp"
 	echo "$enone" >>/tmp/u_none
 	echo "$eup" >>/tmp/u_upcalls
+	echo "$eupk" >>/tmp/u_upcalls_kp
 	echo "$ekp" >>/tmp/u_kprobe
 	r=$((r + 1))
 done
@@ -119,15 +124,17 @@ med() { sort -g "$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; 
 hn=$(med /tmp/h_none) ht=$(med /tmp/h_timed) hc=$(med /tmp/h_count)
 hf=$(med /tmp/h_floor) hk=$(med /tmp/h_kprobe)
 un=$(med /tmp/u_none) uu=$(med /tmp/u_upcalls) uk=$(med /tmp/u_kprobe)
+uq=$(med /tmp/u_upcalls_kp)
 out per_call none "$hn" timed "$ht" count "$hc" floor "$hf" kprobe "$hk"
-out per_event none "$un" upcalls "$uu" kprobe "$uk"
+out per_event none "$un" upcalls "$uu" upcalls_kp "$uq" kprobe "$uk"
 awk -v n="$hn" -v t="$ht" -v c="$hc" -v f="$hf" -v k="$hk" \
-    -v un="$un" -v uu="$uu" -v uk="$uk" -v s="$S" 'BEGIN {
+    -v un="$un" -v uu="$uu" -v uq="$uq" -v uk="$uk" -v s="$S" 'BEGIN {
 	printf "bench %s added_per_call timed %.1f count %.1f floor %.1f kprobe %.1f\n",
 		s, t - n, c - n, f - n, k - n
-	printf "bench %s added_per_event upcalls %.1f kprobe %.1f\n", s, uu - un, uk - un
+	printf "bench %s added_per_event upcalls %.1f upcalls_kp %.1f kprobe %.1f\n", s, uu - un, uq - un, uk - un
 	printf "bench %s ratio hcall_timed %.4f hcall_count %.4f hcall_floor %.4f hcall_kprobe %.4f",
 		s, t / n, c / n, f / n, k / n
-	printf " kprobe_over_timed %.3f upcall %.4f upcall_kprobe %.4f kprobe_over_upcall %.3f\n",
-		(t > n ? (k - n) / (t - n) : 0), uu / un, uk / un, (uu > un ? (uk - un) / (uu - un) : 0)
+	printf " kprobe_over_timed %.3f upcall %.4f upcall_kp %.4f upcall_kprobe %.4f kprobe_over_upcall %.3f kprobe_over_upcall_kp %.3f\n",
+		(t > n ? (k - n) / (t - n) : 0), uu / un, uq / un, uk / un,
+		(uu > un ? (uk - un) / (uu - un) : 0), (uq > un ? (uk - un) / (uq - un) : 0)
 }'
