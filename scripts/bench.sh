@@ -37,7 +37,16 @@ SECTIONS=(
 	"drivers-6.1-domu    K61  domu-pv 1 1500 drivers"
 	"recorder-6.1-pv     K61  pv  2 3600 recorder icount,mem=8192"
 	"recorder-cost-6.1-pv K61 pv  2 2400 recorder-cost icount"
+	"debugfs-6.1-pv-2    K61  pv  2/1 1800 debugfs icount"
+	"debugfs-6.1-pv-4    K61  pv  4/1 1800 debugfs icount"
+	"debugfs-6.1-pv-8    K61  pv  8/1 2400 debugfs icount"
+	"debugfs-6.1-pv-16   K61  pv  16/1 3000 debugfs icount"
 )
+
+# What a read of each debugfs file would take at this many vCPUs, extrapolated from
+# the debugfs-* sections, and the limit it is held to (ns).
+DEBUGFS_AT=64
+DEBUGFS_LIMIT=10000000
 
 # Largest spread (max/min - 1) of a ratio across the boots of a boots=N section.
 RATIO_SPREAD=0.02
@@ -99,6 +108,33 @@ compare_boots() {
 	}' "$2"
 }
 
+# debugfs_fit FILE...: the debugfs sections' "read FILE vcpus N ns T" lines; per file a
+# least-squares line through (N, T), its value at DEBUGFS_AT vCPUs, and whether it is
+# within DEBUGFS_LIMIT; 1 if one is not.
+debugfs_fit() {
+	cat "$@" | awk -v at=$DEBUGFS_AT -v lim=$DEBUGFS_LIMIT '
+		$2 == "debugfs" && $3 == "read" {
+			f = $4; x = $6; y = $8
+			n[f]++; sx[f] += x; sy[f] += y; sxx[f] += x * x; sxy[f] += x * y
+			if (x > mx[f]) { mx[f] = x; my[f] = y }
+		}
+		END {
+			printf "== debugfs: one read of each file, ns (icount), fitted over the vCPU counts measured, at %d vCPUs (limit %d ns)\n", at, lim
+			bad = 0
+			for (f in n) {
+				d = n[f] * sxx[f] - sx[f] * sx[f]
+				b = d ? (n[f] * sxy[f] - sx[f] * sy[f]) / d : 0
+				a = (sy[f] - b * sx[f]) / n[f]
+				e = a + b * at
+				if (e < my[f]) e = my[f]
+				ok = e <= lim ? "ok" : "OVER"
+				if (e > lim) bad++
+				printf "debugfs %s points %d at_%d %d ns_per_vcpu %.0f est_%d %.0f %s\n", f, n[f], mx[f], my[f], b, at, e, ok
+			}
+			exit bad > 0
+		}' | sort
+}
+
 main() {
 	local want=" $* " row name kvar mode vcpus tmo script clock kver short labdir logf rc=0
 	"$LAB_DIR/setup.sh" >&2
@@ -152,6 +188,16 @@ main() {
 			rm -f "$labdir/$name.boots"
 		fi
 	done
+	local fits=()
+	for row in "${SECTIONS[@]}"; do
+		read -r name _ <<<"$row"
+		[[ $name == debugfs-* ]] && [ -s "$labdir/$name.txt" ] && fits+=("$labdir/$name.txt")
+	done
+	if [ ${#fits[@]} -gt 1 ]; then
+		debugfs_fit "${fits[@]}" | tee "$labdir/debugfs-fit.txt"
+		grep -q ' OVER$' "$labdir/debugfs-fit.txt" &&
+			{ echo "FAIL: bench debugfs: a file would take more than $DEBUGFS_LIMIT ns at $DEBUGFS_AT vCPUs"; rc=1; }
+	fi
 	return $rc
 }
 
