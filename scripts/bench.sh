@@ -37,10 +37,10 @@ SECTIONS=(
 	"drivers-6.1-domu    K61  domu-pv 1 1500 drivers"
 	"recorder-6.1-pv     K61  pv  2 3600 recorder icount,mem=8192"
 	"recorder-cost-6.1-pv K61 pv  2 2400 recorder-cost icount"
-	"debugfs-6.1-pv-2    K61  pv  2/1 1800 debugfs icount"
-	"debugfs-6.1-pv-4    K61  pv  4/1 1800 debugfs icount"
-	"debugfs-6.1-pv-8    K61  pv  8/1 2400 debugfs icount"
-	"debugfs-6.1-pv-16   K61  pv  16/1 3000 debugfs icount"
+	"debugfs-6.1-pv-2    K61  pv  2 1800 debugfs icount"
+	"debugfs-6.1-pv-4    K61  pv  4 1800 debugfs icount"
+	"debugfs-6.1-pv-8    K61  pv  8 2400 debugfs icount"
+	"debugfs-6.1-pv-16   K61  pv  16 3000 debugfs icount"
 )
 
 # What a read of each debugfs file would take at this many vCPUs, extrapolated from
